@@ -1,0 +1,93 @@
+# UI strings for the mekong site generator — English.
+
+# Skip link at the very top of every page, for keyboard and screen-reader users.
+skip-to-content = Skip to main content
+
+# aria-label of the main navigation bar in the header.
+site-navigation = Main navigation
+
+# Main navigation link to the home page.
+nav-home = Home
+
+# Main navigation link to the news list.
+nav-news = News
+
+# Main navigation link to the "About" page.
+nav-about = About us
+
+# aria-label / heading of the language switcher in the header.
+language-switcher = Language
+
+# Tooltip (title) of a language link when this page has no version in that language.
+# $language: the name of the language, e.g. "Tiếng Việt".
+translation-unavailable = Not available in { $language }
+
+# Visually hidden marker after the current language in the language switcher.
+current-language = (current language)
+
+# Link from an article summary to the full article.
+read-more = Read more
+
+# Publication date line of an article. $date: the date, already formatted.
+published-on = Published { $date }
+
+# Last-updated date line of an article. $date: the date, already formatted.
+updated-on = Updated { $date }
+
+# Estimated reading time of an article. $minutes: number of minutes.
+reading-time = { $minutes } min read
+
+# Word count of an article. $count: number of words.
+word-count =
+    { $count ->
+        [one] { $count } word
+       *[other] { $count } words
+    }
+
+# Author line of an article. $authors: author names, already joined into a list.
+by-authors = By { $authors }
+
+# Heading of the tag list at the end of an article.
+tags = Tags
+
+# Heading of the table of contents of a long article.
+table-of-contents = Contents
+
+# Heading of the latest-news list (home page, sidebar).
+latest-news = Latest news
+
+# aria-label of the pagination navigation on list pages.
+pagination = Pagination
+
+# Pagination link to the previous page of a list.
+pagination-previous = Previous page
+
+# Pagination link to the next page of a list.
+pagination-next = Next page
+
+# Current position in a paginated list. $current: page number; $total: number of pages.
+pagination-status = Page { $current } of { $total }
+
+# Shown on a list page that has no articles.
+no-articles = There are no articles yet.
+
+# Title and heading of the 404 page.
+page-not-found-title = Page not found
+
+# Body text of the 404 page.
+page-not-found-body = The page you are looking for does not exist or has moved. Try the home page or the news list.
+
+# Text on a redirect page (old URL), followed by a link to the new address.
+redirect-notice = This page has moved. If you are not redirected, follow this link:
+
+# One-line description of the site in the footer.
+footer-about = Official news portal of the Đắk Nông Department of Foreign Affairs
+
+# Heading of the contact block in the footer.
+footer-contact = Contact
+
+# Copyright line in the footer. $year: the current year.
+footer-copyright = © { $year } Đắk Nông Department of Foreign Affairs
+
+# Link at the bottom of the page that scrolls back to the top.
+back-to-top = Back to top

@@ -1,0 +1,31 @@
+# ខ្សែអក្សរចំណុចប្រទាក់របស់ mekong — ភាសាខ្មែរ។
+
+skip-to-content = រំលងទៅខ្លឹមសារចម្បង
+site-navigation = ម៉ឺនុយចម្បង
+nav-home = ទំព័រដើម
+nav-news = ព័ត៌មាន
+nav-about = អំពីយើង
+language-switcher = ភាសា
+translation-unavailable = មិនមានជា { $language } ទេ
+current-language = (ភាសាបច្ចុប្បន្ន)
+read-more = អានបន្ត
+published-on = ចុះផ្សាយ៖ { $date }
+updated-on = ធ្វើបច្ចុប្បន្នភាព៖ { $date }
+reading-time = រយៈពេលអាន { $minutes } នាទី
+word-count = { $count } ពាក្យ
+by-authors = ដោយ { $authors }
+tags = ស្លាក
+table-of-contents = មាតិកា
+latest-news = ព័ត៌មានថ្មីៗ
+pagination = ការបែងចែកទំព័រ
+pagination-previous = ទំព័រមុន
+pagination-next = ទំព័របន្ទាប់
+pagination-status = ទំព័រទី { $current } នៃ { $total }
+no-articles = មិនទាន់មានអត្ថបទនៅឡើយទេ។
+page-not-found-title = រកមិនឃើញទំព័រ
+page-not-found-body = ទំព័រដែលអ្នកកំពុងស្វែងរកមិនមាន ឬត្រូវបានផ្លាស់ទីរួចហើយ។ សូមចូលទៅកាន់ទំព័រដើម ឬបញ្ជីព័ត៌មាន។
+redirect-notice = ទំព័រនេះត្រូវបានផ្លាស់ទីហើយ។ ប្រសិនបើអ្នកមិនត្រូវបាននាំទៅទំព័រថ្មីដោយស្វ័យប្រវត្តិទេ សូមចុចតំណភ្ជាប់នេះ៖
+footer-about = គេហទំព័រព័ត៌មានផ្លូវការរបស់មន្ទីរការបរទេសខេត្តដាក់ណុង
+footer-contact = ទំនាក់ទំនង
+footer-copyright = រក្សាសិទ្ធិ © { $year } មន្ទីរការបរទេសខេត្តដាក់ណុង
+back-to-top = ត្រឡប់ទៅខាងលើ

@@ -1,0 +1,31 @@
+# Chuỗi giao diện của trình tạo trang mekong — tiếng Việt.
+
+skip-to-content = Chuyển đến nội dung chính
+site-navigation = Điều hướng chính
+nav-home = Trang chủ
+nav-news = Tin tức
+nav-about = Giới thiệu
+language-switcher = Ngôn ngữ
+translation-unavailable = Chưa có phiên bản { $language }
+current-language = (ngôn ngữ hiện tại)
+read-more = Xem tiếp
+published-on = Đăng ngày { $date }
+updated-on = Cập nhật { $date }
+reading-time = { $minutes } phút đọc
+word-count = { $count } từ
+by-authors = Tác giả: { $authors }
+tags = Từ khóa
+table-of-contents = Mục lục
+latest-news = Tin mới nhất
+pagination = Phân trang
+pagination-previous = Trang trước
+pagination-next = Trang sau
+pagination-status = Trang { $current }/{ $total }
+no-articles = Chưa có bài viết nào.
+page-not-found-title = Không tìm thấy trang
+page-not-found-body = Trang bạn tìm không tồn tại hoặc đã được chuyển sang địa chỉ khác. Vui lòng quay về trang chủ hoặc xem danh sách tin tức.
+redirect-notice = Trang này đã được chuyển sang địa chỉ mới. Nếu không được tự động chuyển tiếp, vui lòng truy cập liên kết sau:
+footer-about = Trang thông tin điện tử chính thức của Sở Ngoại vụ tỉnh Đắk Nông
+footer-contact = Liên hệ
+footer-copyright = © { $year } Sở Ngoại vụ tỉnh Đắk Nông
+back-to-top = Lên đầu trang

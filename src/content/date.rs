@@ -1,0 +1,214 @@
+//! Dates from front matter: `2014-12-22`, `2014-12-22 08:30` or RFC 3339 with an offset.
+
+use std::fmt;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+    /// Hour, minute, second, when the front matter gives a time.
+    pub time: Option<(u8, u8, u8)>,
+    /// Offset from UTC in minutes, when given.
+    pub offset_minutes: Option<i16>,
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Date, String> {
+        let text = text.trim();
+        let invalid = |why: &str| {
+            format!(
+                "`{text}` is not a valid date: {why}; write it as 2014-12-22 or 2014-12-22T08:30:00+07:00"
+            )
+        };
+        let (date_part, rest) = text.split_at(text.find(['T', 't', ' ']).unwrap_or(text.len()));
+        let mut fields = date_part.splitn(3, '-');
+        let (Some(y), Some(m), Some(d)) = (fields.next(), fields.next(), fields.next()) else {
+            return Err(invalid("expected year-month-day"));
+        };
+        let year: i32 = y.parse().map_err(|_| invalid("the year is not a number"))?;
+        let month: u8 = m.parse().map_err(|_| invalid("the month is not a number"))?;
+        let day: u8 = d.parse().map_err(|_| invalid("the day is not a number"))?;
+        if !(1..=12).contains(&month) {
+            return Err(invalid("the month must be between 1 and 12"));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(invalid("that month has no such day"));
+        }
+        let rest = rest.get(1..).unwrap_or("").trim();
+        let (time, offset_minutes) = if rest.is_empty() {
+            (None, None)
+        } else {
+            parse_time(rest).ok_or_else(|| invalid("the time must look like 08:30 or 08:30:00+07:00"))?
+        };
+        Ok(Date {
+            year,
+            month,
+            day,
+            time,
+            offset_minutes,
+        })
+    }
+
+    /// Seconds since 1970-01-01 UTC (a date without offset is taken as UTC): for sorting and feeds.
+    pub fn timestamp(&self) -> i64 {
+        let (h, m, s) = self.time.unwrap_or((0, 0, 0));
+        days_from_civil(self.year, self.month, self.day) * 86_400
+            + i64::from(h) * 3600
+            + i64::from(m) * 60
+            + i64::from(s)
+            - i64::from(self.offset_minutes.unwrap_or(0)) * 60
+    }
+
+    /// RFC 3339 with a time and offset, as feeds and sitemaps want.
+    pub fn rfc3339(&self) -> String {
+        let (h, m, s) = self.time.unwrap_or((0, 0, 0));
+        format!(
+            "{:04}-{:02}-{:02}T{h:02}:{m:02}:{s:02}{}",
+            self.year,
+            self.month,
+            self.day,
+            offset_suffix(self.offset_minutes.unwrap_or(0))
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    /// ISO 8601: the date alone when no time was given.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)?;
+        if let Some((h, m, s)) = self.time {
+            write!(f, "T{h:02}:{m:02}:{s:02}")?;
+            if let Some(offset) = self.offset_minutes {
+                f.write_str(&offset_suffix(offset))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn offset_suffix(offset: i16) -> String {
+    if offset == 0 {
+        return "Z".to_owned();
+    }
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.unsigned_abs();
+    format!("{sign}{:02}:{:02}", offset / 60, offset % 60)
+}
+
+type TimeAndOffset = (Option<(u8, u8, u8)>, Option<i16>);
+
+fn parse_time(text: &str) -> Option<TimeAndOffset> {
+    let (clock, offset) = match text.find(['Z', 'z', '+', '-']) {
+        Some(i) => (&text[..i], Some(&text[i..])),
+        None => (text, None),
+    };
+    let clock = clock.split('.').next()?;
+    let mut parts = clock.split(':');
+    let h: u8 = parts.next()?.parse().ok()?;
+    let m: u8 = parts.next()?.parse().ok()?;
+    let s: u8 = parts.next().map_or(Some(0), |s| s.parse().ok())?;
+    if h > 23 || m > 59 || s > 60 || parts.next().is_some() {
+        return None;
+    }
+    let offset = match offset {
+        None => None,
+        Some("Z" | "z") => Some(0),
+        Some(o) => {
+            let sign: i16 = if o.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = o[1..].split_once(':')?;
+            let (oh, om): (i16, i16) = (oh.parse().ok()?, om.parse().ok()?);
+            Some(sign * (oh * 60 + om))
+        }
+    };
+    Some((Some((h, m, s)), offset))
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u8) -> u8 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days since 1970-01-01 (Howard Hinnant's algorithm).
+fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DateVisitor;
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date such as 2014-12-22")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+                Date::parse(v).map_err(E::custom)
+            }
+            // TOML dates arrive as a one-entry map holding the date's text.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+                let Some((_, text)) = map.next_entry::<String, String>()? else {
+                    return Err(de::Error::custom("expected a date"));
+                };
+                Date::parse(&text).map_err(de::Error::custom)
+            }
+        }
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_in_every_form_staff_write() {
+        let plain = Date::parse("2014-12-22").unwrap();
+        assert_eq!(plain.to_string(), "2014-12-22");
+        let local = Date::parse("2014-12-22 08:30").unwrap();
+        assert_eq!(local.to_string(), "2014-12-22T08:30:00");
+        let zoned = Date::parse("2014-12-22T08:30:00+07:00").unwrap();
+        assert_eq!(zoned.rfc3339(), "2014-12-22T08:30:00+07:00");
+        assert_eq!(zoned.timestamp(), local.timestamp() - 7 * 3600);
+        assert!(Date::parse("2014-02-30").is_err());
+    }
+
+    #[test]
+    fn timestamp_of_a_known_day() {
+        assert_eq!(Date::parse("1970-01-02").unwrap().timestamp(), 86_400);
+        assert_eq!(Date::parse("2014-12-22").unwrap().timestamp(), 1_419_206_400);
+    }
+
+    #[test]
+    fn toml_dates_deserialize() {
+        #[derive(Deserialize)]
+        struct T {
+            date: Date,
+        }
+        let t: T = toml::from_str("date = 2014-12-22T08:00:00+07:00").unwrap();
+        assert_eq!(t.date.offset_minutes, Some(420));
+    }
+}

@@ -1,0 +1,172 @@
+//! Front matter: splitting it from the body and reading its fields (TOML `+++` or YAML `---`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::toml_diagnostic;
+use crate::content::date::Date;
+use crate::error::{Diagnostic, Result};
+
+/// The fields a page or section may set. Unknown fields are an error, so typos never pass.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub path: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub template: Option<String>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Sections only: how pages are ordered (`date`, `weight`, `title`, `none`).
+    pub sort_by: Option<SortBy>,
+    /// Sections only: pages per list page.
+    pub paginate_by: Option<usize>,
+    /// Sections only: the template for the pages in this section.
+    pub page_template: Option<String>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    Date,
+    Weight,
+    Title,
+    None,
+}
+
+/// The parsed parts of a content file.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub front_matter: FrontMatter,
+    pub body: &'a str,
+    /// 1-based line of the file on which `body` starts.
+    pub body_line: usize,
+}
+
+enum Format {
+    Toml,
+    Yaml,
+}
+
+/// Splits `source` (the whole file) into front matter and body, and parses the front matter.
+pub fn split<'a>(file: &str, source: &'a str) -> Result<Split<'a>> {
+    let source_no_bom = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let (format, delimiter) = if first_line(source_no_bom) == "+++" {
+        (Format::Toml, "+++")
+    } else if first_line(source_no_bom) == "---" {
+        (Format::Yaml, "---")
+    } else {
+        return Err(Diagnostic::error(file, "the file does not start with front matter")
+            .at(1, 1)
+            .hint("start the file with a line `+++`, then fields such as title = \"…\", then a closing `+++` line")
+            .into());
+    };
+    let after_open = &source_no_bom[source_no_bom.find('\n').map_or(source_no_bom.len(), |i| i + 1)..];
+    let Some((matter, body, closing_line)) = find_closing(after_open, delimiter) else {
+        return Err(Diagnostic::error(
+            file,
+            format!("the front matter opened with `{delimiter}` on line 1 is never closed"),
+        )
+        .at(1, 1)
+        .hint(format!(
+            "add a line holding only `{delimiter}` after the last front-matter field"
+        ))
+        .into());
+    };
+    let front_matter = match format {
+        Format::Toml => toml::from_str(matter).map_err(|err| toml_diagnostic(file, matter, &err, 2))?,
+        Format::Yaml => parse_yaml(file, matter)?,
+    };
+    Ok(Split {
+        front_matter,
+        body,
+        body_line: closing_line + 1,
+    })
+}
+
+fn first_line(source: &str) -> &str {
+    source.lines().next().unwrap_or("").trim_end()
+}
+
+/// Finds the closing delimiter line; returns (front matter, body, 1-based line of the delimiter).
+fn find_closing<'a>(after_open: &'a str, delimiter: &str) -> Option<(&'a str, &'a str, usize)> {
+    let mut offset = 0;
+    for (index, line) in after_open.split_inclusive('\n').enumerate() {
+        if line.trim_end() == delimiter {
+            let body = &after_open[offset + line.len()..];
+            return Some((&after_open[..offset], body, index + 2));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn parse_yaml(file: &str, matter: &str) -> Result<FrontMatter> {
+    if matter.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    serde_norway::from_str(matter).map_err(|err| {
+        let mut diagnostic = Diagnostic::error(file, err.to_string())
+            .hint("check the YAML syntax near that position (`name: value`, two-space indents)");
+        if let Some(location) = err.location() {
+            diagnostic = diagnostic.at(location.line() + 1, location.column());
+        }
+        diagnostic.into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_front_matter_is_split_from_the_body() {
+        let source = "+++\ntitle = \"Tin\"\ndate = 2014-12-22\n+++\nBody\n";
+        let split = split("a.md", source).unwrap();
+        assert_eq!(split.front_matter.title.as_deref(), Some("Tin"));
+        assert_eq!(split.body, "Body\n");
+        assert_eq!(split.body_line, 5);
+    }
+
+    #[test]
+    fn yaml_front_matter_is_accepted() {
+        let source = "---\ntitle: Tin\ntags_free: []\n---\nBody";
+        let err = split("a.md", source).unwrap_err().to_string();
+        assert!(err.contains("a.md:3"), "{err}");
+        let source = "---\ntitle: Tin\ndraft: true\n---\nBody";
+        let split = split("a.md", source).unwrap();
+        assert!(split.front_matter.draft);
+    }
+
+    #[test]
+    fn toml_error_points_at_the_file_line() {
+        let source = "+++\ntitle = \"Tin\"\ndate = \n+++\n";
+        let err = split("news/a.md", source).unwrap_err().to_string();
+        assert!(err.starts_with("news/a.md:3:"), "{err}");
+    }
+
+    #[test]
+    fn missing_closing_delimiter_says_how_to_fix_it() {
+        let err = split("a.md", "+++\ntitle = \"x\"\n\nBody")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a.md:1:1: error: the front matter opened with `+++`"),
+            "{err}"
+        );
+        assert!(err.contains("hint: add a line holding only `+++`"), "{err}");
+    }
+}

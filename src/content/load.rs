@@ -1,0 +1,468 @@
+//! Reading `content/`: walking the folders, parsing every file in parallel, and linking
+//! pages to their sections and translations.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::front_matter::{self, FrontMatter, SortBy};
+use crate::content::slug::slugify;
+use crate::content::{Content, Page, PageId, Section, SectionId, SourceFile, taxonomy};
+use crate::error::{Diagnostic, Error, Result, collect_all};
+use crate::markdown::Rendered;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include pages marked `draft = true`.
+    pub drafts: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Section,
+    Page,
+    /// `index.md` of a page bundle: the page is the folder.
+    Bundle,
+}
+
+struct Found {
+    file: SourceFile,
+    kind: Kind,
+    /// Content folder holding the file, `/`-separated.
+    dir: String,
+}
+
+struct Parsed {
+    found: Found,
+    meta: FrontMatter,
+    body: String,
+    body_line: usize,
+}
+
+/// True for names an editor or the OS leaves behind, which are never content.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+}
+
+impl Content {
+    pub fn load(config: &Config, options: LoadOptions) -> Result<Content> {
+        let content_dir = config.content_dir();
+        let mut found = Vec::new();
+        let mut assets = Vec::new();
+        let mut bundle_assets: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        if content_dir.is_dir() {
+            walk(
+                config,
+                &content_dir,
+                "",
+                &mut found,
+                &mut assets,
+                &mut bundle_assets,
+            )?;
+        }
+        let parsed = collect_all(found.into_par_iter().map(parse).collect::<Vec<_>>())?;
+        let parsed: Vec<Parsed> = parsed
+            .into_iter()
+            .filter(|p| options.drafts || !p.meta.draft)
+            .collect();
+        let mut content = Content {
+            assets: assets
+                .into_iter()
+                .map(|(path, dir)| {
+                    let name = path
+                        .file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned();
+                    let out = format!("{}{name}", dir_path(&dir));
+                    (path, out)
+                })
+                .collect(),
+            ..Content::default()
+        };
+        let (sections, pages): (Vec<Parsed>, Vec<Parsed>) =
+            parsed.into_iter().partition(|p| p.found.kind == Kind::Section);
+        content.build_sections(config, sections);
+        content.build_pages(config, pages, &mut bundle_assets)?;
+        content.check_unique_paths()?;
+        content.order_sections();
+        content.taxonomies = taxonomy::collect(config, &content)?;
+        Ok(content)
+    }
+
+    fn build_sections(&mut self, config: &Config, files: Vec<Parsed>) {
+        let languages = config.languages.len();
+        let mut by_dir: HashMap<String, Vec<Option<Parsed>>> = HashMap::new();
+        by_dir.insert(String::new(), (0..languages).map(|_| None).collect());
+        for parsed in files {
+            let slots = by_dir
+                .entry(parsed.found.dir.clone())
+                .or_insert_with(|| (0..languages).map(|_| None).collect());
+            let lang = parsed.found.file.lang;
+            slots[lang] = Some(parsed);
+        }
+        // Parents before children, so each section can find its parent's id.
+        let dirs: BTreeSet<String> = by_dir.keys().cloned().collect();
+        for dir in dirs {
+            let mut slots = by_dir.remove(&dir).unwrap_or_default();
+            let template_meta = slots
+                .iter()
+                .flatten()
+                .next()
+                .map(|p| (p.meta.clone(), p.meta.title.clone()));
+            let mut ids = Vec::with_capacity(languages);
+            for (lang, slot) in slots.iter_mut().enumerate() {
+                let language = &config.languages[lang];
+                let (file, meta, body, body_line) = match slot.take() {
+                    Some(p) => (Some(p.found.file), p.meta, p.body, p.body_line),
+                    None => {
+                        let meta = template_meta.as_ref().map(|(m, _)| m.clone()).unwrap_or_default();
+                        (None, meta, String::new(), 1)
+                    }
+                };
+                let title = meta.title.clone().unwrap_or_else(|| {
+                    if dir.is_empty() {
+                        language.title.clone()
+                    } else {
+                        dir.rsplit('/').next().unwrap_or(&dir).to_owned()
+                    }
+                });
+                let parent = if dir.is_empty() {
+                    None
+                } else {
+                    Some(self.section_for_dir(parent_dir(&dir), lang))
+                };
+                let id = SectionId(self.sections.len() as u32);
+                self.sections.push(Section {
+                    file,
+                    dir: dir.clone(),
+                    lang,
+                    meta,
+                    title,
+                    path: format!("/{}{}", language.prefix, dir_path(&dir)),
+                    body,
+                    body_line,
+                    parent,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                    translations: Vec::new(),
+                    rendered: Rendered::default(),
+                });
+                if let Some(parent) = parent {
+                    self.sections[parent.0 as usize].subsections.push(id);
+                }
+                ids.push(Some(id));
+            }
+            for id in ids.iter().flatten() {
+                self.sections[id.0 as usize].translations = ids.clone();
+            }
+            self.sections_by_dir.insert(dir, ids);
+        }
+    }
+
+    /// The section a file in `dir` belongs to: the nearest folder with an `_index` file.
+    fn section_for_dir(&self, mut dir: &str, lang: usize) -> SectionId {
+        loop {
+            if let Some(Some(id)) = self.sections_by_dir.get(dir).map(|ids| ids[lang]) {
+                return id;
+            }
+            if dir.is_empty() {
+                return self.home(lang);
+            }
+            dir = parent_dir(dir);
+        }
+    }
+
+    fn build_pages(
+        &mut self,
+        config: &Config,
+        mut files: Vec<Parsed>,
+        bundle_assets: &mut HashMap<String, Vec<PathBuf>>,
+    ) -> Result<()> {
+        // Default-language pages first: translations take their slug from them.
+        files.sort_by_key(|p| p.found.file.lang);
+        let mut default_slugs: HashMap<String, String> = HashMap::new();
+        for parsed in files {
+            let Parsed {
+                found,
+                meta,
+                body,
+                body_line,
+            } = parsed;
+            let lang = found.file.lang;
+            let key = &found.file.canonical_key;
+            let file_stem = key.rsplit('/').next().unwrap_or(key);
+            let slug = match &meta.slug {
+                Some(own) => slugify(own),
+                None => default_slugs
+                    .get(key)
+                    .cloned()
+                    .unwrap_or_else(|| slugify(file_stem)),
+            };
+            if lang == 0 {
+                default_slugs.insert(key.clone(), slug.clone());
+            }
+            let prefix = &config.languages[lang].prefix;
+            let path = match &meta.path {
+                Some(own) => {
+                    let own = own.trim_matches('/');
+                    if own.is_empty() {
+                        format!("/{prefix}")
+                    } else {
+                        format!("/{prefix}{own}/")
+                    }
+                }
+                None => {
+                    let page_dir = if found.kind == Kind::Bundle {
+                        parent_dir(&found.dir)
+                    } else {
+                        &found.dir
+                    };
+                    format!("/{prefix}{}{slug}/", dir_path(page_dir))
+                }
+            };
+            let section = self.section_for_dir(
+                if found.kind == Kind::Bundle {
+                    parent_dir(&found.dir)
+                } else {
+                    &found.dir
+                },
+                lang,
+            );
+            let assets = if found.kind == Kind::Bundle {
+                bundle_assets.get(&found.dir).cloned().unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            let title = meta.title.clone().unwrap_or_default();
+            let id = PageId(self.pages.len() as u32);
+            self.pages_by_key
+                .entry(key.clone())
+                .or_insert_with(|| vec![None; config.languages.len()])[lang] = Some(id);
+            self.sections[section.0 as usize].pages.push(id);
+            self.pages.push(Page {
+                file: found.file,
+                meta,
+                title,
+                slug,
+                path,
+                body,
+                body_line,
+                section,
+                assets,
+                translations: Vec::new(),
+                previous: None,
+                next: None,
+                rendered: Rendered::default(),
+            });
+        }
+        bundle_assets.clear();
+        for page in &mut self.pages {
+            page.translations = self.pages_by_key[&page.file.canonical_key].clone();
+        }
+        Ok(())
+    }
+
+    fn check_unique_paths(&self) -> Result<()> {
+        let mut seen: HashMap<&str, String> = HashMap::new();
+        let mut diagnostics = Vec::new();
+        let sections = self.sections.iter().map(|s| (s.path.as_str(), s.shown_as()));
+        let pages = self
+            .pages
+            .iter()
+            .map(|p| (p.path.as_str(), p.file.shown_as.clone()));
+        for (path, file) in sections.chain(pages) {
+            if let Some(first) = seen.get(path) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        file.clone(),
+                        format!("this page has the URL {path}, which {first} already has"),
+                    )
+                    .hint("give one of them a different `slug` or `path` in its front matter"),
+                );
+            } else {
+                seen.insert(path, file);
+            }
+        }
+        if diagnostics.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::from_list(diagnostics))
+        }
+    }
+
+    fn order_sections(&mut self) {
+        for index in 0..self.sections.len() {
+            let sort_by = self.sections[index].meta.sort_by.unwrap_or(SortBy::Date);
+            let mut pages = std::mem::take(&mut self.sections[index].pages);
+            let by_file = |p: &PageId| self.page(*p).file.shown_as.clone();
+            match sort_by {
+                SortBy::Date => pages.sort_by_key(|p| {
+                    let date = self.page(*p).meta.date.map(|d| d.timestamp());
+                    (std::cmp::Reverse(date), by_file(p))
+                }),
+                SortBy::Weight => {
+                    pages.sort_by_key(|p| (self.page(*p).meta.weight.unwrap_or(i64::MAX), by_file(p)));
+                }
+                SortBy::Title => pages.sort_by_key(|p| (self.page(*p).title.to_lowercase(), by_file(p))),
+                SortBy::None => pages.sort_by_key(by_file),
+            }
+            for (i, id) in pages.iter().enumerate() {
+                let page = &mut self.pages[id.0 as usize];
+                page.previous = i.checked_sub(1).map(|j| pages[j]);
+                page.next = pages.get(i + 1).copied();
+            }
+            self.sections[index].pages = pages;
+        }
+    }
+}
+
+/// `news/world` → `news/world/` slugified, `` → ``.
+fn dir_path(dir: &str) -> String {
+    dir.split('/')
+        .filter(|part| !part.is_empty())
+        .map(|part| format!("{}/", slugify(part)))
+        .collect()
+}
+
+fn parent_dir(dir: &str) -> &str {
+    dir.rsplit_once('/').map_or("", |(parent, _)| parent)
+}
+
+fn walk(
+    config: &Config,
+    folder: &Path,
+    dir: &str,
+    found: &mut Vec<Found>,
+    assets: &mut Vec<(PathBuf, String)>,
+    bundle_assets: &mut HashMap<String, Vec<PathBuf>>,
+) -> Result<()> {
+    let entries = crate::fs::read_dir_sorted(folder)?;
+    let is_bundle = entries.iter().any(|e| {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        name == "index.md" || (name.starts_with("index.") && name.ends_with(".md"))
+    });
+    let mut diagnostics = Vec::new();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_ignored_name(&name) {
+            continue;
+        }
+        let path = entry.path();
+        let child = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
+        if path.is_dir() {
+            walk(config, &path, &child, found, assets, bundle_assets)?;
+            continue;
+        }
+        let shown_as = format!("content/{child}");
+        let Some(stem_and_lang) = name.strip_suffix(".md") else {
+            if is_bundle {
+                bundle_assets.entry(dir.to_owned()).or_default().push(path);
+            } else {
+                assets.push((path, dir.to_owned()));
+            }
+            continue;
+        };
+        let (stem, lang) = match split_language(config, stem_and_lang) {
+            Ok(split) => split,
+            Err(message) => {
+                diagnostics.push(Diagnostic::error(shown_as, message).hint(format!(
+                        "name translations `name.<code>.md` with a configured language code: {}",
+                        config.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
+                    )));
+                continue;
+            }
+        };
+        let (kind, canonical_key) = match stem {
+            "_index" => (Kind::Section, dir.to_owned()),
+            "index" if is_bundle => (Kind::Bundle, dir.to_owned()),
+            _ => (
+                Kind::Page,
+                if dir.is_empty() {
+                    stem.to_owned()
+                } else {
+                    format!("{dir}/{stem}")
+                },
+            ),
+        };
+        found.push(Found {
+            file: SourceFile {
+                path,
+                shown_as,
+                canonical_key: crate::text::nfc(&canonical_key).into_owned(),
+                lang,
+            },
+            kind,
+            dir: dir.to_owned(),
+        });
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::from_list(diagnostics))
+    }
+}
+
+/// `foo.en` → (`foo`, index of en); `foo` → (`foo`, default). A suffix that looks like a
+/// language code but is not configured is an error, so `bai.kh.md` is not silently a page.
+fn split_language<'a>(config: &Config, stem: &'a str) -> std::result::Result<(&'a str, usize), String> {
+    let Some((base, code)) = stem.rsplit_once('.') else {
+        return Ok((stem, 0));
+    };
+    if let Some(lang) = config.language_index(code) {
+        return Ok((base, lang));
+    }
+    let looks_like_code = (2..=3).contains(&code.split('-').next().unwrap_or("").len())
+        && code.chars().all(|c| c.is_ascii_alphabetic() || c == '-');
+    if looks_like_code {
+        Err(format!("unknown language code `{code}` in the file name"))
+    } else {
+        Ok((stem, 0))
+    }
+}
+
+fn parse(found: Found) -> Result<Parsed> {
+    let source = crate::fs::read_text(&found.file.path, &found.file.shown_as)?;
+    let source = crate::text::nfc(&source);
+    let split = front_matter::split(&found.file.shown_as, &source)?;
+    if let Some(field) = section_only_fields(&split.front_matter, found.kind) {
+        return Err(Diagnostic::error(
+            found.file.shown_as.clone(),
+            format!("`{field}` only applies to sections (`_index.md`), not to pages"),
+        )
+        .hint(format!("move `{field}` to the section's _index.md, or remove it"))
+        .into());
+    }
+    Ok(Parsed {
+        body: split.body.to_owned(),
+        body_line: split.body_line,
+        meta: split.front_matter,
+        found,
+    })
+}
+
+fn section_only_fields(meta: &FrontMatter, kind: Kind) -> Option<&'static str> {
+    if kind == Kind::Section {
+        return None;
+    }
+    if meta.sort_by.is_some() {
+        Some("sort_by")
+    } else if meta.paginate_by.is_some() {
+        Some("paginate_by")
+    } else if meta.page_template.is_some() {
+        Some("page_template")
+    } else {
+        None
+    }
+}

@@ -1,0 +1,104 @@
+//! Taxonomies (tags, categories…): which pages carry each term, per language.
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::content::slug::slugify;
+use crate::content::{Content, PageId};
+use crate::error::{Diagnostic, Error, Result, did_you_mean};
+
+/// All terms of one taxonomy in one language.
+#[derive(Debug)]
+pub struct TaxonomyTerms {
+    /// Index into `Config::taxonomies`.
+    pub taxonomy: usize,
+    pub lang: usize,
+    /// Site path of the list of terms; starts and ends with `/`.
+    pub path: String,
+    /// Terms ordered by slug.
+    pub terms: Vec<Term>,
+}
+
+#[derive(Debug)]
+pub struct Term {
+    /// The term as first written in the front matter.
+    pub name: String,
+    pub slug: String,
+    /// Site path of the term page; starts and ends with `/`.
+    pub path: String,
+    /// Newest first.
+    pub pages: Vec<PageId>,
+}
+
+pub fn collect(config: &Config, content: &Content) -> Result<Vec<TaxonomyTerms>> {
+    let mut diagnostics = Vec::new();
+    for page in &content.pages {
+        for name in page.meta.taxonomies.keys() {
+            if !config.taxonomies.iter().any(|t| &t.name == name) {
+                let known = config.taxonomies.iter().map(|t| t.name.as_str());
+                let hint = match did_you_mean(name, known) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!(
+                        "declare it in config.toml: [[taxonomies]] name = \"{name}\"; declared now: {}",
+                        config
+                            .taxonomies
+                            .iter()
+                            .map(|t| t.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        page.file.shown_as.clone(),
+                        format!("[taxonomies] uses `{name}`, which config.toml does not declare"),
+                    )
+                    .hint(hint),
+                );
+            }
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Error::from_list(diagnostics));
+    }
+    let mut all = Vec::new();
+    for (taxonomy_index, taxonomy) in config.taxonomies.iter().enumerate() {
+        for (lang, language) in config.languages.iter().enumerate() {
+            let base = format!("/{}{}/", language.prefix, slugify(&taxonomy.name));
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for id in content.pages_in(lang) {
+                let page = content.page(id);
+                for name in page.meta.taxonomies.get(&taxonomy.name).into_iter().flatten() {
+                    let slug = slugify(name);
+                    terms
+                        .entry(slug.clone())
+                        .or_insert_with(|| Term {
+                            name: name.clone(),
+                            path: format!("{base}{slug}/"),
+                            slug,
+                            pages: Vec::new(),
+                        })
+                        .pages
+                        .push(id);
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                term.pages.sort_by_key(|id| {
+                    let page = content.page(*id);
+                    (
+                        std::cmp::Reverse(page.meta.date.map(|d| d.timestamp())),
+                        page.file.shown_as.clone(),
+                    )
+                });
+            }
+            all.push(TaxonomyTerms {
+                taxonomy: taxonomy_index,
+                lang,
+                path: base,
+                terms,
+            });
+        }
+    }
+    Ok(all)
+}

@@ -1,0 +1,118 @@
+//! Every output file is a job: a flat list that can be inspected without rendering and
+//! rendered in parallel.
+
+use crate::config::Config;
+use crate::content::{Content, PageId, SectionId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Job {
+    Page(PageId),
+    /// List page `pager` (0-based) of a section.
+    Section {
+        id: SectionId,
+        pager: usize,
+    },
+    /// The list of all terms of `Content::taxonomies[index]`.
+    TaxonomyList {
+        index: usize,
+    },
+    /// List page `pager` of one term.
+    Term {
+        index: usize,
+        term: usize,
+        pager: usize,
+    },
+    /// A redirect from an old path (`aliases`) to `to` (a site path).
+    Alias {
+        from: String,
+        to: String,
+        lang: usize,
+    },
+    NotFound {
+        lang: usize,
+    },
+    Sitemap,
+}
+
+/// Pages per list page of a section or term; everything on one page when unset.
+pub fn pager_count(items: usize, per_page: Option<usize>) -> usize {
+    match per_page {
+        Some(per) if per > 0 => items.div_ceil(per).max(1),
+        _ => 1,
+    }
+}
+
+/// Site path of list page `pager` (0-based) of a list at `base`.
+pub fn pager_path(base: &str, pager: usize) -> String {
+    if pager == 0 {
+        base.to_owned()
+    } else {
+        format!("{base}page/{}/", pager + 1)
+    }
+}
+
+pub fn list(config: &Config, content: &Content) -> Vec<Job> {
+    let mut jobs: Vec<Job> = (0..content.pages.len() as u32)
+        .map(|i| Job::Page(PageId(i)))
+        .collect();
+    for (i, section) in content.sections.iter().enumerate() {
+        for pager in 0..pager_count(section.pages.len(), section.meta.paginate_by) {
+            jobs.push(Job::Section {
+                id: SectionId(i as u32),
+                pager,
+            });
+        }
+    }
+    for (index, taxonomy) in content.taxonomies.iter().enumerate() {
+        if taxonomy.terms.is_empty() {
+            continue;
+        }
+        jobs.push(Job::TaxonomyList { index });
+        let per_page = config.taxonomies[taxonomy.taxonomy].paginate_by;
+        for (term, entry) in taxonomy.terms.iter().enumerate() {
+            for pager in 0..pager_count(entry.pages.len(), per_page) {
+                jobs.push(Job::Term { index, term, pager });
+            }
+        }
+    }
+    for page in &content.pages {
+        for alias in &page.meta.aliases {
+            let from = format!("/{}/", alias.trim_matches('/'));
+            jobs.push(Job::Alias {
+                from,
+                to: page.path.clone(),
+                lang: page.file.lang,
+            });
+        }
+    }
+    for lang in 0..config.languages.len() {
+        jobs.push(Job::NotFound { lang });
+    }
+    jobs.push(Job::Sitemap);
+    jobs
+}
+
+/// Output file of a site path: `/en/news/` → `en/news/index.html`.
+pub fn output_file(path: &str) -> String {
+    let trimmed = path.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagers_and_their_paths() {
+        assert_eq!(pager_count(0, Some(10)), 1);
+        assert_eq!(pager_count(700, Some(10)), 70);
+        assert_eq!(pager_path("/en/news/", 0), "/en/news/");
+        assert_eq!(pager_path("/en/news/", 1), "/en/news/page/2/");
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/en/news/page/2/"), "en/news/page/2/index.html");
+    }
+}

@@ -1,0 +1,19 @@
+//! mekong: a static site generator for multilingual news sites in Vietnamese, English and Khmer.
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod config;
+pub mod content;
+mod embedded;
+pub mod error;
+mod fs;
+pub mod i18n;
+pub mod jobs;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod text;
+
+pub use error::{Diagnostic, Error, Result};
+pub use site::{BuildOptions, BuildReport, build};

@@ -1,0 +1,359 @@
+//! Zola-style shortcodes in Markdown: `{{ name(arg=…) }}` inline and
+//! `{% name(arg=…) %}body{% end %}`, expanded from `templates/shortcodes/<name>.html`.
+
+use serde_json::{Map, Value};
+
+/// Renders a shortcode template; implemented by the template renderer.
+pub trait ShortcodeRenderer: Sync {
+    fn is_shortcode(&self, name: &str) -> bool;
+    fn shortcode_names(&self) -> Vec<String>;
+    /// Renders `name` with `args`, the `body` of a block shortcode, in language `lang`.
+    fn render_shortcode(
+        &self,
+        name: &str,
+        args: &Map<String, Value>,
+        body: Option<&str>,
+        lang: usize,
+    ) -> Result<String, String>;
+}
+
+/// A shortcode call found in the text.
+#[derive(Debug, PartialEq)]
+pub(crate) struct Call {
+    pub(crate) name: String,
+    pub(crate) args: Map<String, Value>,
+    pub(crate) body: Option<String>,
+    /// Byte range of the whole call in the text.
+    pub(crate) range: std::ops::Range<usize>,
+}
+
+/// A malformed or unknown shortcode, at a byte offset of the text.
+#[derive(Debug, PartialEq)]
+pub(crate) struct CallError {
+    pub(crate) offset: usize,
+    pub(crate) message: String,
+    pub(crate) hint: String,
+}
+
+/// Finds shortcode calls outside code blocks and code spans.
+pub(crate) fn find_calls(text: &str, is_known: &dyn Fn(&str) -> bool) -> Result<Vec<Call>, CallError> {
+    let code = code_ranges(text);
+    let mut calls = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find(['{']) {
+        let start = at + found;
+        at = start + 1;
+        if code.iter().any(|r| r.contains(&start)) {
+            continue;
+        }
+        let rest = &text[start..];
+        let block = rest.starts_with("{%");
+        if !block && !rest.starts_with("{{") {
+            continue;
+        }
+        let Some((name, args_text, after)) = parse_head(&rest[2..], if block { "%}" } else { "}}" }) else {
+            continue;
+        };
+        if block && name == "end" {
+            continue;
+        }
+        if !is_known(name) {
+            return Err(CallError {
+                offset: start,
+                message: format!("unknown shortcode `{name}`"),
+                hint: format!("check the spelling, or add the template templates/shortcodes/{name}.html"),
+            });
+        }
+        let args = parse_args(args_text).map_err(|message| CallError {
+            offset: start,
+            message: format!("the arguments of shortcode `{name}` are malformed: {message}"),
+            hint: "write arguments as name=\"text\", name=12 or name=true, separated by commas".to_owned(),
+        })?;
+        let head_end = start + 2 + after;
+        let (body, end) = if block {
+            let Some((body_end, end)) = find_end(text, head_end) else {
+                return Err(CallError {
+                    offset: start,
+                    message: format!("shortcode `{name}` has a body but no closing `{{% end %}}`"),
+                    hint: "close the body with a line `{% end %}`".to_owned(),
+                });
+            };
+            (Some(text[head_end..body_end].trim_matches('\n').to_owned()), end)
+        } else {
+            (None, head_end)
+        };
+        calls.push(Call {
+            name: name.to_owned(),
+            args,
+            body,
+            range: start..end,
+        });
+        at = end;
+    }
+    Ok(calls)
+}
+
+/// After `{{`/`{%`: ` name(args) }}`. Returns the name, the argument text, and the byte
+/// length consumed including the closing delimiter.
+fn parse_head<'a>(text: &'a str, close: &str) -> Option<(&'a str, &'a str, usize)> {
+    let trimmed = text.trim_start_matches([' ', '\t']);
+    let skipped = text.len() - trimmed.len();
+    let name_len = trimmed
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(trimmed.len());
+    let name = &trimmed[..name_len];
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    if name == "end" {
+        let after = trimmed[name_len..].trim_start();
+        return after.starts_with(close).then_some((name, "", 0));
+    }
+    let after_name = &trimmed[name_len..];
+    let paren = after_name.trim_start_matches([' ', '\t']);
+    if !paren.starts_with('(') {
+        return None;
+    }
+    let close_paren = matching_paren(paren)?;
+    let args = &paren[1..close_paren];
+    let after_args = &paren[close_paren + 1..];
+    let tail = after_args.trim_start_matches([' ', '\t']);
+    if !tail.starts_with(close) {
+        return None;
+    }
+    let consumed = skipped
+        + name_len
+        + (after_name.len() - paren.len())
+        + close_paren
+        + 1
+        + (after_args.len() - tail.len())
+        + close.len();
+    Some((name, args, consumed))
+}
+
+/// Index of the `)` closing the `(` at 0, skipping quoted strings.
+fn matching_paren(text: &str) -> Option<usize> {
+    let mut depth = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' => quote = Some(c),
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            '\n' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Finds `{% end %}` after `from`; returns (start of the tag, end of the tag).
+fn find_end(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    while let Some(found) = text[at..].find("{%") {
+        let start = at + found;
+        let inner = text[start + 2..].trim_start_matches([' ', '\t']);
+        if let Some(rest) = inner.strip_prefix("end") {
+            let rest_trimmed = rest.trim_start_matches([' ', '\t']);
+            if let Some(after) = rest_trimmed.strip_prefix("%}") {
+                return Some((start, text.len() - after.len()));
+            }
+        }
+        at = start + 2;
+    }
+    None
+}
+
+fn parse_args(text: &str) -> Result<Map<String, Value>, String> {
+    let mut args = Map::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let Some((key, after)) = rest.split_once('=') else {
+            return Err(format!("expected name=value, found `{rest}`"));
+        };
+        let key = key.trim();
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("`{key}` is not an argument name"));
+        }
+        let (value, after) = parse_value(after.trim_start())?;
+        args.insert(key.to_owned(), value);
+        rest = after.trim_start();
+        if let Some(after_comma) = rest.strip_prefix(',') {
+            rest = after_comma.trim_start();
+        } else if !rest.is_empty() {
+            return Err(format!("expected `,` before `{rest}`"));
+        }
+    }
+    Ok(args)
+}
+
+fn parse_value(text: &str) -> Result<(Value, &str), String> {
+    if let Some(quote) = text.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let mut value = String::new();
+        let mut escaped = false;
+        for (i, c) in text.char_indices().skip(1) {
+            if escaped {
+                value.push(c);
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == quote {
+                return Ok((Value::String(value), &text[i + 1..]));
+            } else {
+                value.push(c);
+            }
+        }
+        return Err("a string is not closed".to_owned());
+    }
+    if let Some(inner) = text.strip_prefix('[') {
+        let mut items = Vec::new();
+        let mut rest = inner.trim_start();
+        loop {
+            if let Some(after) = rest.strip_prefix(']') {
+                return Ok((Value::Array(items), after));
+            }
+            let (item, after) = parse_value(rest)?;
+            items.push(item);
+            rest = after.trim_start();
+            rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+            if rest.is_empty() {
+                return Err("a list is not closed with `]`".to_owned());
+            }
+        }
+    }
+    let end = text.find([',', ']']).unwrap_or(text.len());
+    let word = text[..end].trim();
+    let value = match word {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => {
+            if let Ok(i) = word.parse::<i64>() {
+                Value::from(i)
+            } else if let Ok(f) = word.parse::<f64>() {
+                Value::from(f)
+            } else {
+                return Err(format!("`{word}` is not a string, number or true/false"));
+            }
+        }
+    };
+    Ok((value, &text[end..]))
+}
+
+/// Byte ranges of fenced code blocks and inline code spans, where shortcodes are text.
+fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut offset = 0;
+    let mut fence: Option<(String, usize)> = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let marker: String = trimmed.chars().take_while(|c| *c == '`' || *c == '~').collect();
+        match &fence {
+            Some((open, start)) => {
+                if marker.len() >= open.len()
+                    && marker.starts_with(&open[..1])
+                    && trimmed[marker.len()..].trim().is_empty()
+                {
+                    ranges.push(*start..offset + line.len());
+                    fence = None;
+                }
+            }
+            None => {
+                if marker.len() >= 3 && (marker.chars().all(|c| c == '`') || marker.chars().all(|c| c == '~'))
+                {
+                    fence = Some((marker, offset));
+                } else {
+                    inline_code(line, offset, &mut ranges);
+                }
+            }
+        }
+        offset += line.len();
+    }
+    if let Some((_, start)) = fence {
+        ranges.push(start..text.len());
+    }
+    ranges
+}
+
+fn inline_code(line: &str, offset: usize, ranges: &mut Vec<std::ops::Range<usize>>) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let run = bytes[i..].iter().take_while(|b| **b == b'`').count();
+            let ticks = &line[i..i + run];
+            if let Some(close) = line[i + run..].find(ticks) {
+                let end = i + run + close + run;
+                ranges.push(offset + i..offset + end);
+                i = end;
+                continue;
+            }
+            i += run;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(name: &str) -> bool {
+        name == "youtube" || name == "note"
+    }
+
+    #[test]
+    fn inline_and_block_calls_are_found_with_their_arguments() {
+        let text =
+            "A {{ youtube(id=\"abc\", autoplay=true, n=3) }} B\n{% note(kind='info') %}\nHello\n{% end %}\n";
+        let calls = find_calls(text, &known).unwrap();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].name, "youtube");
+        assert_eq!(calls[0].args["id"], "abc");
+        assert_eq!(calls[0].args["autoplay"], true);
+        assert_eq!(
+            &text[calls[0].range.clone()],
+            "{{ youtube(id=\"abc\", autoplay=true, n=3) }}"
+        );
+        assert_eq!(calls[1].body.as_deref(), Some("Hello"));
+        assert_eq!(calls[1].args["kind"], "info");
+    }
+
+    #[test]
+    fn calls_in_code_are_left_alone() {
+        let text = "`{{ youtube(id=\"x\") }}`\n```\n{{ youtube(id=\"y\") }}\n```\n";
+        assert!(find_calls(text, &known).unwrap().is_empty());
+    }
+
+    #[test]
+    fn template_like_text_that_is_no_call_is_left_alone() {
+        assert!(
+            find_calls("{{ not a call }} and { braces }", &known)
+                .unwrap()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn an_unknown_shortcode_is_an_error_at_its_offset() {
+        let err = find_calls("ab {{ yutube(id=\"x\") }}", &known).unwrap_err();
+        assert_eq!(err.offset, 3);
+        assert!(err.message.contains("yutube"));
+    }
+}

@@ -1,0 +1,398 @@
+//! Tera templates: loading the site's and the theme's, the functions and filters templates
+//! call, and rendering one output file per job.
+
+pub(crate) mod views;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Map as JsonMap;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+use crate::config::Config;
+use crate::content::{Content, Target};
+use crate::error::{Diagnostic, Error, Result};
+use crate::i18n::{FluentArg, I18n, fluent_args};
+use crate::markdown::ShortcodeRenderer;
+
+/// Name prefix of theme templates; a site template of the same name wins.
+const THEME_PREFIX: &str = "__theme/";
+
+/// Everything the content-aware template functions read, built once the Markdown is rendered.
+pub struct SiteData {
+    pub config: Arc<Config>,
+    pub content: Arc<Content>,
+    /// One value per page, indexed by `PageId`, with the rendered content.
+    pub page_values: Vec<Value>,
+    /// One value per section, indexed by `SectionId`, with its pages.
+    pub section_values: Vec<Value>,
+}
+
+pub struct Renderer {
+    tera: Tera,
+    /// Registered template name → the file as users know it.
+    shown_names: HashMap<String, String>,
+    shortcode_names: Vec<String>,
+    language_codes: Arc<Vec<String>>,
+}
+
+struct TemplateSource {
+    name: String,
+    shown_as: String,
+    text: String,
+}
+
+impl Renderer {
+    /// Loads the theme's and the site's templates and registers every function they may call.
+    pub fn load(
+        config: &Arc<Config>,
+        i18n: &Arc<I18n>,
+        asset_hashes: Arc<HashMap<String, String>>,
+    ) -> Result<Renderer> {
+        let sources = template_sources(config)?;
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+        tera.set_fallback_prefixes([THEME_PREFIX])
+            .map_err(|err| Error::new(Diagnostic::error("templates", err.to_string())))?;
+        let language_codes = Arc::new(
+            config
+                .languages
+                .iter()
+                .map(|l| l.code.clone())
+                .collect::<Vec<_>>(),
+        );
+        register_t(&mut tera, i18n.clone(), language_codes.clone());
+        register_static_functions(&mut tera, config.clone(), asset_hashes);
+        register_site_functions(&mut tera, None, language_codes.clone());
+        let shown_names: HashMap<String, String> = sources
+            .iter()
+            .map(|s| (s.name.clone(), s.shown_as.clone()))
+            .collect();
+        let mut shortcode_names: Vec<String> = sources
+            .iter()
+            .filter_map(|s| {
+                let name = s.name.strip_prefix(THEME_PREFIX).unwrap_or(&s.name);
+                name.strip_prefix("shortcodes/")?
+                    .strip_suffix(".html")
+                    .map(str::to_owned)
+            })
+            .collect();
+        shortcode_names.sort();
+        shortcode_names.dedup();
+        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
+            .map_err(|err| template_error(&shown_names, &err, "loading the templates"))?;
+        Ok(Renderer {
+            tera,
+            shown_names,
+            shortcode_names,
+            language_codes,
+        })
+    }
+
+    /// Gives `get_page`, `get_section` and `url(path="@/…")` the rendered site.
+    pub fn attach(&mut self, data: Arc<SiteData>) {
+        register_site_functions(&mut self.tera, Some(data), self.language_codes.clone());
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    pub fn render(&self, template: &str, context: &Context, what: &str) -> Result<String> {
+        self.tera
+            .render(template, context)
+            .map_err(|err| template_error(&self.shown_names, &err, what))
+    }
+}
+
+impl ShortcodeRenderer for Renderer {
+    fn is_shortcode(&self, name: &str) -> bool {
+        self.shortcode_names.iter().any(|n| n == name)
+    }
+
+    fn shortcode_names(&self) -> Vec<String> {
+        self.shortcode_names.clone()
+    }
+
+    fn render_shortcode(
+        &self,
+        name: &str,
+        args: &JsonMap<String, serde_json::Value>,
+        body: Option<&str>,
+        lang: usize,
+    ) -> std::result::Result<String, String> {
+        let mut context = Context::new();
+        for (key, value) in args {
+            context.insert(key.clone(), value);
+        }
+        if let Some(body) = body {
+            context.insert("body", body);
+        }
+        context.insert("lang", &self.language_codes[lang]);
+        self.tera
+            .render(&format!("shortcodes/{name}.html"), &context)
+            .map_err(|err| template_error(&self.shown_names, &err, "a shortcode").to_string())
+    }
+}
+
+fn template_sources(config: &Config) -> Result<Vec<TemplateSource>> {
+    let mut sources = Vec::new();
+    let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
+    if theme_dir.is_dir() {
+        for (rel, path) in files_below(&theme_dir)? {
+            let shown_as = format!("themes/{}/templates/{rel}", config.theme);
+            let text = crate::fs::read_text(&path, &shown_as)?;
+            sources.push(TemplateSource {
+                name: format!("{THEME_PREFIX}{rel}"),
+                shown_as,
+                text,
+            });
+        }
+    } else if crate::embedded::has_theme(&config.theme) {
+        for file in crate::embedded::theme_files(&config.theme, "templates") {
+            sources.push(TemplateSource {
+                name: format!("{THEME_PREFIX}{}", file.path),
+                shown_as: format!("(built-in) themes/{}/templates/{}", config.theme, file.path),
+                text: String::from_utf8_lossy(file.bytes).into_owned(),
+            });
+        }
+    } else {
+        return Err(Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!("the theme `{}` does not exist", config.theme),
+        )
+        .hint(format!(
+            "put it in themes/{}/, or set theme = \"default\"",
+            config.theme
+        ))
+        .into());
+    }
+    let site_dir = config.root.join("templates");
+    if site_dir.is_dir() {
+        for (rel, path) in files_below(&site_dir)? {
+            let shown_as = format!("templates/{rel}");
+            let text = crate::fs::read_text(&path, &shown_as)?;
+            sources.push(TemplateSource {
+                name: rel,
+                shown_as,
+                text,
+            });
+        }
+    }
+    Ok(sources)
+}
+
+/// Files below `dir` as (`a/b.html`, full path), skipping editor leftovers.
+pub(crate) fn files_below(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = stack.pop() {
+        for entry in crate::fs::read_dir_sorted(&folder)? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if crate::content::is_ignored_name(&name) {
+                continue;
+            }
+            let rel = format!("{prefix}{name}");
+            if entry.path().is_dir() {
+                stack.push((entry.path(), format!("{rel}/")));
+            } else {
+                out.push((rel, entry.path()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A Tera error as `template:line:col: message`, with a hint for the common cases.
+fn template_error(shown_names: &HashMap<String, String>, err: &tera::Error, what: &str) -> Error {
+    let shown = |name: &str| {
+        shown_names.get(name).cloned().unwrap_or_else(|| {
+            let bare = name.strip_prefix(THEME_PREFIX).unwrap_or(name);
+            format!("templates/{bare}")
+        })
+    };
+    let diagnostic = match err.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let message = report.message().to_owned();
+            let hint = if message.contains("not defined") || message.contains("is undefined") {
+                "check the spelling, or give a fallback: {{ value | default(value=\"\") }} or {% if value is defined %}"
+            } else if matches!(err.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "check that every {{ has its }}, every {% if %}/{% for %}/{% block %} its end tag"
+            } else {
+                "see the template documentation in the README"
+            };
+            Diagnostic::error(shown(report.filename()), message)
+                .at(span.start_line.max(1), span.start_col + 1)
+                .hint(hint)
+        }
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(
+            "templates",
+            format!("the template `{name}` does not exist (needed for {what})"),
+        )
+        .hint(format!(
+            "create templates/{name}, or choose another with `template = \"…\"`"
+        )),
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(
+            shown(current),
+            format!("extends `{parent}`, which does not exist"),
+        )
+        .hint("check the name in {% extends \"…\" %}"),
+        _ => Diagnostic::error("templates", format!("{what}: {err}")),
+    };
+    Error::new(diagnostic)
+}
+
+/// The language of the page being rendered, from the `lang` variable of its context.
+fn current_lang(state: &State<'_>, codes: &[String]) -> usize {
+    state
+        .get::<String>("lang")
+        .ok()
+        .flatten()
+        .and_then(|code| codes.iter().position(|c| *c == code))
+        .unwrap_or(0)
+}
+
+fn register_t(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<String>>) {
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let lang = match kwargs.get::<String>("lang")? {
+                Some(code) => codes
+                    .iter()
+                    .position(|c| *c == code)
+                    .ok_or_else(|| tera::Error::message(format!("t(): unknown language `{code}`")))?,
+                None => current_lang(state, &codes),
+            };
+            let mut pairs = Vec::new();
+            for (name, value) in kwargs.iter() {
+                let name = name.as_str().unwrap_or_default();
+                if name == "key" || name == "lang" {
+                    continue;
+                }
+                let arg = match value.as_f64() {
+                    Some(n) if value.is_number() => FluentArg::Number(n),
+                    _ => FluentArg::Text(value.as_str().map_or_else(|| value.to_string(), str::to_owned)),
+                };
+                pairs.push((name.to_owned(), arg));
+            }
+            let args = fluent_args(pairs.iter().map(|(n, a)| (n.as_str(), a.clone())));
+            let args = (!pairs.is_empty()).then_some(&args);
+            i18n.translate(lang, &key, args).map_err(tera::Error::message)
+        },
+    );
+}
+
+fn register_static_functions(
+    tera: &mut Tera,
+    config: Arc<Config>,
+    asset_hashes: Arc<HashMap<String, String>>,
+) {
+    let asset_config = config.clone();
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let path = path.trim_start_matches('/');
+            let hash = asset_hashes.get(path).ok_or_else(|| {
+                tera::Error::message(format!(
+                    "asset(): there is no static file `{path}` in static/ or the theme's static/"
+                ))
+            })?;
+            Ok(format!("{}?h={hash}", asset_config.permalink(path)))
+        },
+    );
+    tera.register_filter(
+        "date",
+        |value: Value, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
+            // Localised formats come with the multilingual-publishing work; ISO 8601 until then.
+            let _format: Option<String> = kwargs.get("format")?;
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            Ok(text.get(..10).unwrap_or(&text).to_owned())
+        },
+    );
+    tera.register_filter("markdown", |text: String, _: Kwargs, _: &State<'_>| -> Value {
+        let mut options = comrak::Options::default();
+        options.extension.strikethrough = true;
+        options.extension.table = true;
+        options.extension.autolink = true;
+        Value::safe_string(&comrak::markdown_to_html(&text, &options))
+    });
+    let _ = config;
+}
+
+fn register_site_functions(tera: &mut Tera, data: Option<Arc<SiteData>>, codes: Arc<Vec<String>>) {
+    let not_yet = || tera::Error::message("this function is not available inside shortcodes");
+    let for_page = data.clone();
+    let page_codes = codes.clone();
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<Value> {
+            let data = for_page.as_ref().ok_or_else(not_yet)?;
+            let path: String = kwargs.must_get("path")?;
+            match resolve(data, &path, &kwargs, state, &page_codes)? {
+                Target::Page(id) => Ok(data.page_values[id.0 as usize].clone()),
+                Target::Section(_) => Err(tera::Error::message(format!(
+                    "get_page(): `{path}` is a section; use get_section"
+                ))),
+            }
+        },
+    );
+    let for_section = data.clone();
+    let section_codes = codes.clone();
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<Value> {
+            let data = for_section.as_ref().ok_or_else(not_yet)?;
+            let path: String = kwargs.must_get("path")?;
+            match resolve(data, &path, &kwargs, state, &section_codes)? {
+                Target::Section(id) => Ok(data.section_values[id.0 as usize].clone()),
+                Target::Page(_) => Err(tera::Error::message(format!(
+                    "get_section(): `{path}` is a page; use get_page"
+                ))),
+            }
+        },
+    );
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let data = data.as_ref().ok_or_else(not_yet)?;
+            if path.starts_with("@/") {
+                let target = resolve(data, &path, &kwargs, state, &codes)?;
+                return Ok(data.config.permalink(data.content.target_path(target)));
+            }
+            let lang = lang_argument(&kwargs, state, &codes)?;
+            let prefix = &data.config.languages[lang].prefix;
+            Ok(data
+                .config
+                .permalink(&format!("{prefix}{}", path.trim_start_matches('/'))))
+        },
+    );
+}
+
+fn lang_argument(kwargs: &Kwargs, state: &State<'_>, codes: &[String]) -> tera::TeraResult<usize> {
+    match kwargs.get::<String>("lang")? {
+        Some(code) => codes
+            .iter()
+            .position(|c| *c == code)
+            .ok_or_else(|| tera::Error::message(format!("unknown language `{code}`"))),
+        None => Ok(current_lang(state, codes)),
+    }
+}
+
+fn resolve(
+    data: &SiteData,
+    path: &str,
+    kwargs: &Kwargs,
+    state: &State<'_>,
+    codes: &[String],
+) -> tera::TeraResult<Target> {
+    let lang = lang_argument(kwargs, state, codes)?;
+    data.content
+        .resolve(path, lang, codes)
+        .ok_or_else(|| tera::Error::message(format!("there is no content file `{path}`")))
+}

@@ -1,0 +1,605 @@
+//! A whole build: config → strings → content → Markdown → jobs → render → output.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::config::Config;
+use crate::content::{Content, LoadOptions, PageId, SectionId};
+use crate::error::{Diagnostic, Error, Result, collect_all};
+use crate::i18n::I18n;
+use crate::jobs::{self, Job};
+use crate::markdown::{Markdown, RenderContext, Rendered};
+use crate::output::{self, Bytes, OutputFile, WriteStats};
+use crate::render::views::{self, ConfigView};
+use crate::render::{Renderer, SiteData};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The site folder (holding config.toml).
+    pub root: PathBuf,
+    /// Where to write; `root/public` when unset.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` from config.toml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    /// (language code, pages built) in config order.
+    pub pages_per_language: Vec<(String, usize)>,
+    pub files: WriteStats,
+    pub output: PathBuf,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// A site rendered in memory: every output file, not yet written.
+pub struct Rendering {
+    pub config: Arc<Config>,
+    pub content: Arc<Content>,
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the site and writes it; on any error nothing is written.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let root = &options.root;
+    let output_dir = options.output.clone().unwrap_or_else(|| root.join("public"));
+    output::check_output_dir(root, &output_dir)?;
+    let rendering = render(options)?;
+    let files = output::write(&output_dir, rendering.files)?;
+    let pages_per_language = rendering
+        .config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(lang, language)| (language.code.clone(), rendering.content.pages_in(lang).count()))
+        .collect();
+    let mut warnings = rendering.warnings;
+    if !files.owned {
+        warnings.push(
+            Diagnostic::warning(
+                output_dir.display().to_string(),
+                "this folder was not made by mekong, so files from earlier builds were left in it",
+            )
+            .hint("build into an empty or new folder to let mekong keep it clean"),
+        );
+    }
+    Ok(BuildReport {
+        pages_per_language,
+        files,
+        output: output_dir,
+        warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Renders every output file of the site in memory.
+pub fn render(options: &BuildOptions) -> Result<Rendering> {
+    let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
+    let load_options = LoadOptions {
+        drafts: options.drafts,
+    };
+    let ((i18n, statics), (content, markdown)) = rayon::join(
+        || (I18n::load(&config), static_files(&config)),
+        || (Content::load(&config, load_options), Markdown::new(&config)),
+    );
+    let i18n = Arc::new(i18n?);
+    let statics = statics?;
+    let asset_hashes = Arc::new(hash_statics(&statics)?);
+    let mut renderer = Renderer::load(&config, &i18n, asset_hashes)?;
+    let mut content = content?;
+
+    render_markdown(&config, &mut content, &markdown, &renderer)?;
+    check_anchors(&config, &content)?;
+
+    let content = Arc::new(content);
+    let page_values: Vec<Value> = (0..content.pages.len() as u32)
+        .into_par_iter()
+        .map(|i| views::page_value(&config, &content, PageId(i)))
+        .collect();
+    let section_values: Vec<Value> = (0..content.sections.len() as u32)
+        .into_par_iter()
+        .map(|i| views::section_value(&config, &content, SectionId(i), &page_values))
+        .collect();
+    let data = Arc::new(SiteData {
+        config: config.clone(),
+        content: content.clone(),
+        page_values,
+        section_values,
+    });
+    renderer.attach(data.clone());
+
+    let jobs = jobs::list(&config, &content);
+    let config_value = Value::from_serializable(&ConfigView::new(&config));
+    let rendered = collect_all(
+        jobs.par_iter()
+            .map(|job| render_job(&renderer, &data, &config_value, job))
+            .collect::<Vec<_>>(),
+    )?;
+    let mut files: Vec<OutputFile> = rendered
+        .into_iter()
+        .map(|(path, text)| OutputFile {
+            path,
+            bytes: Bytes::Owned(text.into_bytes()),
+        })
+        .collect();
+    files.extend(statics);
+    for (source, out) in &content.assets {
+        files.push(OutputFile {
+            path: out.clone(),
+            bytes: Bytes::Copy(source.clone()),
+        });
+    }
+    for page in &content.pages {
+        for asset in &page.assets {
+            let name = asset.file_name().unwrap_or_default().to_string_lossy();
+            files.push(OutputFile {
+                path: format!("{}{name}", page.path.trim_start_matches('/')),
+                bytes: Bytes::Copy(asset.clone()),
+            });
+        }
+    }
+    let mut warnings = i18n.missing_reports();
+    warnings.extend(duplicate_outputs(&files)?);
+    Ok(Rendering {
+        config,
+        content,
+        files,
+        warnings,
+    })
+}
+
+fn render_markdown(
+    config: &Config,
+    content: &mut Content,
+    markdown: &Markdown,
+    renderer: &Renderer,
+) -> Result<()> {
+    let content_ref: &Content = content;
+    let pages: Vec<Result<Rendered>> = content_ref
+        .pages
+        .par_iter()
+        .map(|page| {
+            markdown.render(
+                &page.body,
+                &RenderContext {
+                    config,
+                    content: content_ref,
+                    shortcodes: renderer,
+                    file: &page.file.shown_as,
+                    first_line: page.body_line,
+                    lang: page.file.lang,
+                },
+            )
+        })
+        .collect();
+    let sections: Vec<Result<Rendered>> = content_ref
+        .sections
+        .par_iter()
+        .map(|section| {
+            let shown_as = section.shown_as();
+            markdown.render(
+                &section.body,
+                &RenderContext {
+                    config,
+                    content: content_ref,
+                    shortcodes: renderer,
+                    file: &shown_as,
+                    first_line: section.body_line,
+                    lang: section.lang,
+                },
+            )
+        })
+        .collect();
+    let pages = collect_all(pages);
+    let sections = collect_all(sections);
+    let (pages, sections) = match (pages, sections) {
+        (Ok(p), Ok(s)) => (p, s),
+        (p, s) => {
+            let mut diagnostics = Vec::new();
+            for err in [p.err(), s.err()].into_iter().flatten() {
+                diagnostics.extend(err.diagnostics);
+            }
+            return Err(Error::from_list(diagnostics));
+        }
+    };
+    for (page, rendered) in content.pages.iter_mut().zip(pages) {
+        page.rendered = rendered;
+    }
+    for (section, rendered) in content.sections.iter_mut().zip(sections) {
+        section.rendered = rendered;
+    }
+    Ok(())
+}
+
+/// `@/page.md#anchor` must name a heading of that page.
+fn check_anchors(config: &Config, content: &Content) -> Result<()> {
+    let mut diagnostics = Vec::new();
+    for page in &content.pages {
+        for link in &page.rendered.anchor_links {
+            if !content.target_anchors(link.target).contains(&link.anchor) {
+                let known = content.target_anchors(link.target).join(", ");
+                diagnostics.push(
+                    Diagnostic::error(
+                        page.file.shown_as.clone(),
+                        format!(
+                            "the link points to #{}, which is not a heading of {}",
+                            link.anchor,
+                            config.permalink(content.target_path(link.target))
+                        ),
+                    )
+                    .at(link.line, link.column)
+                    .hint(if known.is_empty() {
+                        "that page has no headings".to_owned()
+                    } else {
+                        format!("its headings are: {known}")
+                    }),
+                );
+            }
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::from_list(diagnostics))
+    }
+}
+
+fn base_context(data: &SiteData, config_value: &Value, lang: usize, path: &str) -> Context {
+    let config = &data.config;
+    let mut context = Context::new();
+    context.insert_value("config", config_value.clone());
+    context.insert("lang", &config.languages[lang].code);
+    context.insert("language", &config.languages[lang]);
+    context.insert("current_path", &config.site_path(path));
+    context.insert("current_url", &config.permalink(path));
+    context
+}
+
+fn render_job(
+    renderer: &Renderer,
+    data: &SiteData,
+    config_value: &Value,
+    job: &Job,
+) -> Result<(String, String)> {
+    let config = &data.config;
+    let content = &data.content;
+    match job {
+        Job::Page(id) => {
+            let page = content.page(*id);
+            let mut context = base_context(data, config_value, page.file.lang, &page.path);
+            let page_value = data.page_values[id.0 as usize].clone();
+            context.insert_value(
+                "translations",
+                page_value
+                    .as_map()
+                    .and_then(|m| m.get(&"translations".into()))
+                    .cloned()
+                    .unwrap_or_else(Value::none),
+            );
+            context.insert_value("page", page_value);
+            let section = content.section(page.section);
+            let template = page
+                .meta
+                .template
+                .clone()
+                .or_else(|| section.meta.page_template.clone())
+                .unwrap_or_else(|| "page.html".to_owned());
+            let html = renderer.render(&template, &context, &page.file.shown_as)?;
+            Ok((jobs::output_file(&page.path), html))
+        }
+        Job::Section { id, pager } => {
+            let section = content.section(*id);
+            let path = jobs::pager_path(&section.path, *pager);
+            let mut context = base_context(data, config_value, section.lang, &path);
+            let section_value = data.section_values[id.0 as usize].clone();
+            context.insert_value(
+                "translations",
+                section_value
+                    .as_map()
+                    .and_then(|m| m.get(&"translations".into()))
+                    .cloned()
+                    .unwrap_or_else(Value::none),
+            );
+            context.insert_value("section", section_value);
+            let items: Vec<Value> = section
+                .pages
+                .iter()
+                .map(|p| data.page_values[p.0 as usize].clone())
+                .collect();
+            context.insert_value(
+                "paginator",
+                paginator(config, &section.path, &items, section.meta.paginate_by, *pager),
+            );
+            let default_template = if section.dir.is_empty() {
+                "index.html"
+            } else {
+                "section.html"
+            };
+            let template = section
+                .meta
+                .template
+                .clone()
+                .unwrap_or_else(|| default_template.to_owned());
+            let html = renderer.render(&template, &context, &section.shown_as())?;
+            Ok((jobs::output_file(&path), html))
+        }
+        Job::TaxonomyList { index } => {
+            let taxonomy = &content.taxonomies[*index];
+            let name = &config.taxonomies[taxonomy.taxonomy].name;
+            let mut context = base_context(data, config_value, taxonomy.lang, &taxonomy.path);
+            let terms: Vec<Value> = taxonomy
+                .terms
+                .iter()
+                .map(|term| {
+                    Value::from_serializable(&TermView {
+                        name: &term.name,
+                        slug: &term.slug,
+                        permalink: config.permalink(&term.path),
+                        count: term.pages.len(),
+                    })
+                })
+                .collect();
+            context.insert_value(
+                "taxonomy",
+                Value::from_serializable(&TaxonomyView {
+                    name,
+                    permalink: config.permalink(&taxonomy.path),
+                }),
+            );
+            context.insert_value("terms", Value::from(terms));
+            context.insert_value(
+                "translations",
+                Value::from_serializable(&views::translations(config, content, taxonomy.lang, |lang| {
+                    Some(format!(
+                        "/{}{}/",
+                        config.languages[lang].prefix,
+                        crate::content::slug::slugify(name)
+                    ))
+                })),
+            );
+            let template = taxonomy_template(renderer, name, "list");
+            let html = renderer.render(&template, &context, &format!("the `{name}` list"))?;
+            Ok((jobs::output_file(&taxonomy.path), html))
+        }
+        Job::Term { index, term, pager } => {
+            let taxonomy = &content.taxonomies[*index];
+            let name = &config.taxonomies[taxonomy.taxonomy].name;
+            let entry = &taxonomy.terms[*term];
+            let path = jobs::pager_path(&entry.path, *pager);
+            let mut context = base_context(data, config_value, taxonomy.lang, &path);
+            let items: Vec<Value> = entry
+                .pages
+                .iter()
+                .map(|p| data.page_values[p.0 as usize].clone())
+                .collect();
+            context.insert_value(
+                "taxonomy",
+                Value::from_serializable(&TaxonomyView {
+                    name,
+                    permalink: config.permalink(&taxonomy.path),
+                }),
+            );
+            context.insert_value(
+                "term",
+                Value::from_serializable(&TermView {
+                    name: &entry.name,
+                    slug: &entry.slug,
+                    permalink: config.permalink(&entry.path),
+                    count: entry.pages.len(),
+                }),
+            );
+            context.insert_value(
+                "paginator",
+                paginator(
+                    config,
+                    &entry.path,
+                    &items,
+                    config.taxonomies[taxonomy.taxonomy].paginate_by,
+                    *pager,
+                ),
+            );
+            context.insert_value(
+                "translations",
+                Value::from_serializable(&views::translations(config, content, taxonomy.lang, |lang| {
+                    (lang == taxonomy.lang).then(|| entry.path.clone())
+                })),
+            );
+            let template = taxonomy_template(renderer, name, "single");
+            let html = renderer.render(&template, &context, &format!("the `{name}` term {}", entry.name))?;
+            Ok((jobs::output_file(&path), html))
+        }
+        Job::Alias { from, to, lang } => {
+            let mut context = base_context(data, config_value, *lang, from);
+            context.insert("target", &config.permalink(to));
+            context.insert_value("translations", Value::from(Vec::<Value>::new()));
+            let html = renderer.render("alias.html", &context, &format!("the redirect from {from}"))?;
+            Ok((jobs::output_file(from), html))
+        }
+        Job::NotFound { lang } => {
+            let prefix = &config.languages[*lang].prefix;
+            let path = format!("/{prefix}404.html");
+            let mut context = base_context(data, config_value, *lang, &path);
+            context.insert_value(
+                "translations",
+                Value::from_serializable(&views::translations(config, content, *lang, |l| {
+                    Some(format!("/{}404.html", config.languages[l].prefix))
+                })),
+            );
+            let html = renderer.render("404.html", &context, "the 404 page")?;
+            Ok((path.trim_start_matches('/').to_owned(), html))
+        }
+        Job::Sitemap => Ok(("sitemap.xml".to_owned(), sitemap(config, content))),
+    }
+}
+
+#[derive(serde::Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    permalink: String,
+}
+
+#[derive(serde::Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    permalink: String,
+    count: usize,
+}
+
+fn taxonomy_template(renderer: &Renderer, name: &str, kind: &str) -> String {
+    let specific = format!("{name}/{kind}.html");
+    if renderer.has_template(&specific) {
+        specific
+    } else {
+        format!("taxonomy_{kind}.html")
+    }
+}
+
+#[derive(serde::Serialize)]
+struct PagerView {
+    current_index: usize,
+    number_pagers: usize,
+    paginate_by: usize,
+    total_pages: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+/// The `paginator` of list page `pager`: its slice of `items` and links to its neighbours.
+fn paginator(config: &Config, base: &str, items: &[Value], per_page: Option<usize>, pager: usize) -> Value {
+    let count = jobs::pager_count(items.len(), per_page);
+    let per = per_page.filter(|p| *p > 0).unwrap_or(items.len().max(1));
+    let start = (pager * per).min(items.len());
+    let end = (start + per).min(items.len());
+    let link = |n: usize| config.permalink(&jobs::pager_path(base, n));
+    let view = PagerView {
+        current_index: pager + 1,
+        number_pagers: count,
+        paginate_by: per,
+        total_pages: items.len(),
+        first: link(0),
+        last: link(count - 1),
+        previous: pager.checked_sub(1).map(link),
+        next: (pager + 1 < count).then(|| link(pager + 1)),
+    };
+    views::with_entry(
+        Value::from_serializable(&view),
+        "pages",
+        Value::from(items[start..end].to_vec()),
+    )
+}
+
+fn sitemap(config: &Config, content: &Content) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let sections = content
+        .sections
+        .iter()
+        .map(|s| (&s.path, s.meta.updated.or(s.meta.date)));
+    let pages = content
+        .pages
+        .iter()
+        .map(|p| (&p.path, p.meta.updated.or(p.meta.date)));
+    for (path, date) in sections.chain(pages) {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&escape_xml(&config.permalink(path)));
+        xml.push_str("</loc>");
+        if let Some(date) = date {
+            xml.push_str("<lastmod>");
+            xml.push_str(&date.rfc3339());
+            xml.push_str("</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn escape_xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Two jobs writing one file (an alias over a page, say) is an error naming both.
+fn duplicate_outputs(files: &[OutputFile]) -> Result<Vec<Diagnostic>> {
+    let mut seen = std::collections::HashSet::new();
+    let mut diagnostics = Vec::new();
+    for file in files {
+        if !seen.insert(file.path.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    file.path.clone(),
+                    "two things would be written to this output file",
+                )
+                .hint("an alias, a page or a static file share this path; rename one of them"),
+            );
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Err(Error::from_list(diagnostics))
+    }
+}
+
+/// Static files: the theme's first, then the site's `static/`, which wins on equal paths.
+fn static_files(config: &Config) -> Result<Vec<OutputFile>> {
+    let mut files: HashMap<String, Bytes> = HashMap::new();
+    let theme_dir = config.root.join("themes").join(&config.theme).join("static");
+    if theme_dir.is_dir() {
+        for (rel, path) in crate::render::files_below(&theme_dir)? {
+            files.insert(rel, Bytes::Copy(path));
+        }
+    } else {
+        for file in crate::embedded::theme_files(&config.theme, "static") {
+            files.insert(file.path, Bytes::Static(file.bytes));
+        }
+    }
+    let site_dir = config.root.join("static");
+    if site_dir.is_dir() {
+        for (rel, path) in crate::render::files_below(&site_dir)? {
+            files.insert(rel, Bytes::Copy(path));
+        }
+    }
+    let mut files: Vec<OutputFile> = files
+        .into_iter()
+        .map(|(path, bytes)| OutputFile { path, bytes })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Short content hashes of static files, for cache-busting `asset()` URLs.
+fn hash_statics(files: &[OutputFile]) -> Result<HashMap<String, String>> {
+    let hashes = files
+        .par_iter()
+        .map(|file| {
+            let hash = match &file.bytes {
+                Bytes::Owned(bytes) => xxhash_rust::xxh3::xxh3_64(bytes),
+                Bytes::Static(bytes) => xxhash_rust::xxh3::xxh3_64(bytes),
+                Bytes::Copy(path) => xxhash_rust::xxh3::xxh3_64(&crate::fs::read(path)?),
+            };
+            Ok((file.path.clone(), format!("{:08x}", hash >> 32)))
+        })
+        .collect::<Vec<_>>();
+    Ok(collect_all(hashes)?.into_iter().collect())
+}
+
+/// The site folder: `--root`, or the current folder.
+pub fn resolve_root(root: Option<&Path>) -> PathBuf {
+    root.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}

@@ -138,14 +138,21 @@ impl From<Diagnostic> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Splits results into successes and one error holding every failure.
+/// Splits results into successes and one error holding every distinct failure.
 pub fn collect_all<T>(results: impl IntoIterator<Item = Result<T>>) -> Result<Vec<T>> {
     let mut ok = Vec::new();
     let mut diagnostics = Vec::new();
     for result in results {
         match result {
             Ok(value) => ok.push(value),
-            Err(err) => diagnostics.extend(err.diagnostics),
+            Err(err) => {
+                // A template error repeats for every page using the template: say it once.
+                for diagnostic in err.diagnostics {
+                    if !diagnostics.contains(&diagnostic) {
+                        diagnostics.push(diagnostic);
+                    }
+                }
+            }
         }
     }
     if diagnostics.is_empty() {

@@ -1,0 +1,254 @@
+//! Building the `basic` fixture: what a reader of each language sees.
+
+mod common;
+
+use common::{Site, links, main_of};
+
+#[test]
+fn every_language_gets_its_own_pages_with_the_right_html_lang() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    assert!(site.public("index.html").contains("<html lang=\"vi\">"));
+    assert!(site.public("en/index.html").contains("<html lang=\"en\">"));
+    assert!(site.public("km/index.html").contains("<html lang=\"km\">"));
+    let km = site.public("km/news/hoat-dong-doi-ngoai/index.html");
+    assert!(km.contains("<html lang=\"km\">"));
+    assert!(km.contains("<h1>សកម្មភាពការបរទេស</h1>"));
+    // UI strings come from the Khmer bundle.
+    assert!(km.contains(">ទំព័រដើម</a>"), "Khmer menu label");
+    assert!(km.contains(">ព័ត៌មាន</a>"), "Khmer menu label");
+}
+
+#[test]
+fn translations_are_linked_by_file_name_in_the_switcher() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let vi = site.public("news/hoat-dong-doi-ngoai/index.html");
+    assert!(vi.contains(
+        "<a href=\"https://example.org/en/news/hoat-dong-doi-ngoai/\" hreflang=\"en\" lang=\"en\">English</a>"
+    ));
+    assert!(vi.contains(
+        "<a href=\"https://example.org/km/news/hoat-dong-doi-ngoai/\" hreflang=\"km\" lang=\"km\">ភាសាខ្មែរ</a>"
+    ));
+    assert!(vi.contains("<span class=\"current\" aria-current=\"true\" lang=\"vi\">Tiếng Việt</span>"));
+    // A page with no English version says so instead of linking nowhere.
+    let untranslated = site.public("news/dau-tu/index.html");
+    assert!(untranslated.contains(
+        "<span class=\"unavailable\" lang=\"en\" title=\"Chưa có phiên bản English\">English</span>"
+    ));
+}
+
+#[test]
+fn vietnamese_file_names_become_ascii_slugs() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    // content/news/Hoạt động đối ngoại.md
+    assert!(site.exists("news/hoat-dong-doi-ngoai/index.html"));
+    assert!(site.exists("en/news/hoat-dong-doi-ngoai/index.html"));
+    // Tags in Vietnamese fold too: Đối ngoại → doi-ngoai.
+    assert!(site.exists("tags/doi-ngoai/index.html"));
+}
+
+#[test]
+fn khmer_page_reuses_the_vietnamese_slug() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    // bien-gioi.md sets slug = "phan-gioi-cam-moc"; bien-gioi.km.md sets none.
+    assert!(site.exists("news/phan-gioi-cam-moc/index.html"));
+    assert!(site.exists("km/news/phan-gioi-cam-moc/index.html"));
+    assert!(site.exists("en/news/phan-gioi-cam-moc/index.html"));
+    assert!(!site.exists("km/news/bien-gioi/index.html"));
+}
+
+#[test]
+fn decomposed_vietnamese_gives_the_same_slug_and_text_as_composed() {
+    let site = Site::fixture("basic");
+    // "Hợp tác biên giới" typed with combining marks (NFD), in both file name and title.
+    let decomposed = "Ho\u{31b}\u{323}p ta\u{301}c bie\u{302}n gio\u{31b}\u{301}i";
+    assert_ne!(decomposed, "Hợp tác biên giới");
+    site.write(
+        &format!("content/news/{decomposed}.md"),
+        &format!("+++\ntitle = \"{decomposed}\"\ndate = 2014-03-01\n+++\n{decomposed} là trọng tâm.\n"),
+    );
+    site.build(&[]);
+    let html = site.public("news/hop-tac-bien-gioi/index.html");
+    assert!(html.contains("<h1>Hợp tác biên giới</h1>"), "title must be NFC");
+    assert!(
+        html.contains("<p>Hợp tác biên giới là trọng tâm.</p>"),
+        "body must be NFC"
+    );
+    assert!(!html.contains(decomposed));
+}
+
+#[test]
+fn internal_links_resolve_to_the_same_language() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let vi = site.public("news/hoat-dong-doi-ngoai/index.html");
+    assert!(vi.contains("<a href=\"https://example.org/news/phan-gioi-cam-moc/\">phân giới cắm mốc</a>"));
+    assert!(vi.contains("<a href=\"https://example.org/news/phan-gioi-cam-moc/#ket-qua\">mục kết quả</a>"));
+    let en = site.public("en/news/hoat-dong-doi-ngoai/index.html");
+    assert!(en.contains("<a href=\"https://example.org/en/news/phan-gioi-cam-moc/\">demarcation</a>"));
+    let km = site.public("km/news/hoat-dong-doi-ngoai/index.html");
+    assert!(km.contains("<a href=\"https://example.org/km/news/phan-gioi-cam-moc/\">ការបោះបង្គោលព្រំដែន</a>"));
+}
+
+#[test]
+fn shortcodes_render_inline_and_with_a_body_but_not_in_code() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let html = site.public("news/hoat-dong-doi-ngoai/index.html");
+    assert!(html.contains("<aside class=\"note note-info\">Ghi chú ngắn</aside>"));
+    assert!(html.contains(
+        "<div class=\"callout\"><strong>Lưu ý</strong><p>Nội dung <strong>quan trọng</strong>.</p>"
+    ));
+    assert!(
+        html.contains("<code>{{ note(kind=&quot;x&quot;) }}</code>"),
+        "a shortcode in inline code is text"
+    );
+}
+
+#[test]
+fn fenced_rust_is_highlighted_with_classes_the_theme_styles() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let html = site.public("news/hoat-dong-doi-ngoai/index.html");
+    assert!(html.contains("<code class=\"language-rust\">"));
+    assert!(html.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"));
+    let css = site.public("css/syntax.css");
+    assert!(
+        css.contains(".hl-storage"),
+        "the shipped stylesheet styles the classes"
+    );
+    assert!(
+        html.contains("css/syntax.css?h="),
+        "pages load it with a cache-busting hash"
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    assert!(!site.exists("news/nhap/index.html"));
+    assert!(!site.public("news/index.html").contains("Bản nháp"));
+    site.build(&["--drafts"]);
+    assert!(site.exists("news/nhap/index.html"));
+}
+
+#[test]
+fn aliases_redirect_to_the_page() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let alias = site.public("tin-cu/hoat-dong/index.html");
+    assert!(alias.contains(
+        "<meta http-equiv=\"refresh\" content=\"0; url=https://example.org/news/hoat-dong-doi-ngoai/\">"
+    ));
+    assert!(
+        alias.contains("<link rel=\"canonical\" href=\"https://example.org/news/hoat-dong-doi-ngoai/\">")
+    );
+}
+
+#[test]
+fn sections_paginate_and_list_newest_first() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let first = site.public("news/index.html");
+    let second = site.public("news/page/2/index.html");
+    let newest = first.find("Hoạt động đối ngoại").unwrap();
+    let older = first.find("Phân giới cắm mốc biên giới").unwrap();
+    assert!(newest < older);
+    assert!(main_of(&second).contains("Thu hút đầu tư"));
+    assert!(first.contains("Trang 1/2"), "{}", main_of(&first));
+}
+
+#[test]
+fn summary_stops_at_the_more_marker() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let list = site.public("news/index.html");
+    assert!(list.contains("Tỉnh có 130 km đường biên giới."));
+    assert!(!main_of(&list).contains("Ghi chú ngắn"));
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_link() {
+    let site = Site::fixture("basic");
+    site.build(&["--base-url", "https://example.org/ngoai-vu/"]);
+    for file in [
+        "index.html",
+        "km/news/hoat-dong-doi-ngoai/index.html",
+        "news/page/2/index.html",
+        "en/404.html",
+        "tags/index.html",
+    ] {
+        let html = site.public(file);
+        for link in links(&html) {
+            let ok = link.starts_with("https://example.org/ngoai-vu/") || link.starts_with('#');
+            assert!(ok, "{file}: link {link} escapes the /ngoai-vu/ prefix");
+        }
+    }
+}
+
+#[test]
+fn duplicate_urls_name_both_files() {
+    let site = Site::fixture("basic");
+    site.overlay("invalid/duplicate-url");
+    let err = site.build_fails();
+    assert!(err.contains("content/news/trung-lap.md: error: this page has the URL /news/phan-gioi-cam-moc/, which content/news/bien-gioi.md already has"), "{err}");
+}
+
+#[test]
+fn output_folder_may_not_be_the_site_or_its_parent_or_inside_content() {
+    let site = Site::fixture("basic");
+    let root = site.root().to_str().unwrap().to_owned();
+    let parent = site.root().parent().unwrap().to_str().unwrap().to_owned();
+    let inside = format!("{root}/content/out");
+    for output in [&root, &parent, &inside] {
+        let result = site.mekong(&["build", "--output", output]);
+        assert!(!result.status.success());
+        let err = String::from_utf8_lossy(&result.stderr);
+        assert!(err.contains("refusing to build into this folder"), "{err}");
+    }
+    assert!(site.root().join("content/news/bien-gioi.md").exists());
+    assert!(site.root().join("config.toml").exists());
+}
+
+#[test]
+fn stale_files_are_removed_only_from_a_folder_mekong_made() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    assert!(site.exists(".mekong-output"));
+    std::fs::remove_file(site.root().join("content/news/dau-tu.md")).unwrap();
+    site.build(&[]);
+    assert!(
+        !site.exists("news/dau-tu/index.html"),
+        "stale page removed from our folder"
+    );
+
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("notes.txt"), "the user's file").unwrap();
+    let output = site.mekong(&["build", "--output", foreign.path().to_str().unwrap()]);
+    assert!(output.status.success());
+    assert_eq!(
+        std::fs::read_to_string(foreign.path().join("notes.txt")).unwrap(),
+        "the user's file"
+    );
+    assert!(foreign.path().join("index.html").exists());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("was not made by mekong"));
+}
+
+#[test]
+fn unchanged_files_are_not_rewritten() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let before = site.snapshot();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let output = site.build(&[]);
+    assert_eq!(
+        before,
+        site.snapshot(),
+        "a second identical build touches nothing"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains(" 0 files written"));
+}

@@ -1,0 +1,153 @@
+//! Helpers shared by the integration tests: copy a fixture site to a temp folder, run the real
+//! `mekong` binary on it, and read what it wrote.
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fixture site copied into a fresh temporary folder.
+pub struct Site {
+    pub dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn fixture(name: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&fixtures().join(name), dir.path());
+        Site { dir }
+    }
+
+    /// The real sample site from the repository.
+    pub fn sample() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("site");
+        for part in ["config.toml", "content", "static", "templates", "locales"] {
+            let from = root.join(part);
+            if from.is_dir() {
+                copy_dir(&from, &dir.path().join(part));
+            } else if from.is_file() {
+                std::fs::copy(&from, dir.path().join(part)).unwrap();
+            }
+        }
+        Site { dir }
+    }
+
+    /// Lays the files of `tests/fixtures/<overlay>` over the site.
+    pub fn overlay(&self, overlay: &str) {
+        copy_dir(&fixtures().join(overlay), self.dir.path());
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn mekong(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_mekong"))
+            .args(args)
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .unwrap()
+    }
+
+    /// Builds into `public/`, panicking with mekong's output if it fails.
+    pub fn build(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["build"];
+        args.extend_from_slice(extra);
+        let output = self.mekong(&args);
+        assert!(
+            output.status.success(),
+            "build failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output
+    }
+
+    /// Runs a build that must fail; returns its error output.
+    pub fn build_fails(&self) -> String {
+        let output = self.mekong(&["build"]);
+        assert!(!output.status.success(), "the build should have failed");
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "a failed build exits with 1, not a panic"
+        );
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    }
+
+    pub fn public(&self, rel: &str) -> String {
+        let path = self.root().join("public").join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.root().join("public").join(rel).exists()
+    }
+
+    /// Every file under public/ with its bytes and modification time.
+    pub fn snapshot(&self) -> BTreeMap<PathBuf, (Vec<u8>, std::time::SystemTime)> {
+        let mut files = BTreeMap::new();
+        let mut stack = vec![self.root().join("public")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let entry = entry.unwrap();
+                if entry.file_type().unwrap().is_dir() {
+                    stack.push(entry.path());
+                } else {
+                    let meta = entry.metadata().unwrap();
+                    files.insert(
+                        entry.path(),
+                        (std::fs::read(entry.path()).unwrap(), meta.modified().unwrap()),
+                    );
+                }
+            }
+        }
+        files
+    }
+}
+
+/// The text of `<main>…</main>`, where the article is.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html.find("</main>").expect("page has </main>");
+    &html[start..end]
+}
+
+/// Every `href` and `src` value in the HTML.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap();
+            out.push(rest[..end].to_owned());
+            rest = &rest[end..];
+        }
+    }
+    out
+}

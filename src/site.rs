@@ -310,14 +310,15 @@ fn render_job(
                     .unwrap_or_else(Value::none),
             );
             context.insert_value("section", section_value);
-            let items: Vec<Value> = section
-                .pages
-                .iter()
-                .map(|p| data.page_values[p.0 as usize].clone())
-                .collect();
             context.insert_value(
                 "paginator",
-                paginator(config, &section.path, &items, section.meta.paginate_by, *pager),
+                paginator(
+                    data,
+                    &section.path,
+                    &section.pages,
+                    section.meta.paginate_by,
+                    *pager,
+                ),
             );
             let default_template = if section.dir.is_empty() {
                 "index.html"
@@ -376,11 +377,6 @@ fn render_job(
             let entry = &taxonomy.terms[*term];
             let path = jobs::pager_path(&entry.path, *pager);
             let mut context = base_context(data, config_value, taxonomy.lang, &path);
-            let items: Vec<Value> = entry
-                .pages
-                .iter()
-                .map(|p| data.page_values[p.0 as usize].clone())
-                .collect();
             context.insert_value(
                 "taxonomy",
                 Value::from_serializable(&TaxonomyView {
@@ -400,9 +396,9 @@ fn render_job(
             context.insert_value(
                 "paginator",
                 paginator(
-                    config,
+                    data,
                     &entry.path,
-                    &items,
+                    &entry.pages,
                     config.taxonomies[taxonomy.taxonomy].paginate_by,
                     *pager,
                 ),
@@ -477,7 +473,9 @@ struct PagerView {
 }
 
 /// The `paginator` of list page `pager`: its slice of `items` and links to its neighbours.
-fn paginator(config: &Config, base: &str, items: &[Value], per_page: Option<usize>, pager: usize) -> Value {
+/// Only the slice is touched, so a long list costs what its list pages cost.
+fn paginator(data: &SiteData, base: &str, items: &[PageId], per_page: Option<usize>, pager: usize) -> Value {
+    let config = &data.config;
     let count = jobs::pager_count(items.len(), per_page);
     let per = per_page.filter(|p| *p > 0).unwrap_or(items.len().max(1));
     let start = (pager * per).min(items.len());
@@ -496,7 +494,12 @@ fn paginator(config: &Config, base: &str, items: &[Value], per_page: Option<usiz
     views::with_entry(
         Value::from_serializable(&view),
         "pages",
-        Value::from(items[start..end].to_vec()),
+        Value::from(
+            items[start..end]
+                .iter()
+                .map(|p| data.page_values[p.0 as usize].clone())
+                .collect::<Vec<_>>(),
+        ),
     )
 }
 

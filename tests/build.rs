@@ -252,3 +252,116 @@ fn unchanged_files_are_not_rewritten() {
     );
     assert!(String::from_utf8_lossy(&output.stdout).contains(" 0 files written"));
 }
+
+#[test]
+fn page_bundle_assets_are_copied_beside_every_language_version() {
+    let site = Site::fixture("basic");
+    site.write("content/news/le-ky-ket/index.md", "+++\ntitle = \"Lễ ký kết\"\ndate = 2014-06-01\n+++\n![Toàn cảnh buổi lễ](anh.png \"Buổi lễ ký kết\")\n");
+    site.write(
+        "content/news/le-ky-ket/index.km.md",
+        "+++\ntitle = \"ពិធីចុះហត្ថលេខា\"\n+++\n![ទិដ្ឋភាពពិធី](anh.png)\n",
+    );
+    site.write("content/news/le-ky-ket/anh.png", "not really a png");
+    site.build(&[]);
+    assert_eq!(site.public("news/le-ky-ket/anh.png"), "not really a png");
+    assert_eq!(site.public("km/news/le-ky-ket/anh.png"), "not really a png");
+    let html = site.public("news/le-ky-ket/index.html");
+    assert!(html.contains("<figure><img src=\"anh.png\" alt=\"Toàn cảnh buổi lễ\" title=\"Buổi lễ ký kết\" /><figcaption>Buổi lễ ký kết</figcaption></figure>"), "{}", main_of(&html));
+}
+
+#[test]
+fn yaml_front_matter_works_too() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/news/yaml.md",
+        "---\ntitle: Bài viết YAML\ndate: 2014-02-02\n---\nNội dung YAML.\n",
+    );
+    site.build(&[]);
+    assert!(
+        site.public("news/yaml/index.html")
+            .contains("<h1>Bài viết YAML</h1>")
+    );
+}
+
+#[test]
+fn a_missing_ui_string_falls_back_and_is_reported_once() {
+    let site = Site::fixture("basic");
+    site.write("locales/vi/site.ftl", "only-vi = Chỉ có tiếng Việt\n");
+    site.write(
+        "templates/shortcodes/motto.html",
+        "<p class=\"motto\">{{ t(key=\"only-vi\") }}</p>",
+    );
+    site.write(
+        "content/news/bien-gioi.km.md",
+        "+++\ntitle = \"ព្រំដែន\"\n+++\n{{ motto() }}\n\n{{ motto() }}\n",
+    );
+    site.write(
+        "content/news/dau-tu.km.md",
+        "+++\ntitle = \"វិនិយោគ\"\n+++\n{{ motto() }}\n",
+    );
+    let output = site.build(&[]);
+    let km = site.public("km/news/phan-gioi-cam-moc/index.html");
+    assert!(km.contains("<p class=\"motto\">Chỉ có tiếng Việt</p>"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr
+            .matches("the UI string `only-vi` is missing in `km`")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("the UI string `only-vi` is missing in `en`"),
+        "en never asked for it: {stderr}"
+    );
+}
+
+#[test]
+fn a_site_string_replaces_the_built_in_one() {
+    let site = Site::fixture("basic");
+    site.write("locales/en/site.ftl", "read-more = Continue reading\n");
+    site.build(&[]);
+    let en = site.public("en/news/index.html");
+    assert!(en.contains("Continue reading"));
+    assert!(!en.contains(">Read more<"));
+}
+
+#[test]
+fn get_page_and_url_find_content_in_the_current_language() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block content %}{% set p = get_page(path=\"news/bien-gioi.md\") %}<p id=\"rel\">{{ p.title }} {{ url(path=\"@/news/bien-gioi.md\") }}</p>{% endblock content %}",
+    );
+    site.build(&[]);
+    assert!(site.public("km/news/index.html").contains(
+        "<p id=\"rel\">ការខណ្ឌសីមា និងបោះបង្គោលព្រំដែន https://example.org/km/news/phan-gioi-cam-moc/</p>"
+    ));
+    assert!(site.public("news/index.html").contains(
+        "<p id=\"rel\">Phân giới cắm mốc biên giới https://example.org/news/phan-gioi-cam-moc/</p>"
+    ));
+}
+
+#[test]
+fn khmer_reading_time_counts_segmented_words() {
+    let site = Site::fixture("basic");
+    // 450 Khmer words without a single space: a whitespace count would say one word.
+    let body = "កិច្ចសហប្រតិបត្តិការព្រំដែន".repeat(150);
+    site.write(
+        "content/news/dau-tu.km.md",
+        &format!("+++\ntitle = \"វិនិយោគ\"\n+++\n{body}\n"),
+    );
+    site.write("templates/page.html", "{% extends \"base.html\" %}{% block content %}<p id=\"wc\">{{ page.word_count }} {{ page.reading_time }}</p>{% endblock content %}");
+    site.build(&[]);
+    let html = site.public("km/news/dau-tu/index.html");
+    let start = html.find("<p id=\"wc\">").unwrap() + 11;
+    let numbers: Vec<usize> = html[start..]
+        .split('<')
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert!(numbers[0] >= 300, "word count {}", numbers[0]);
+    assert!(numbers[1] >= 2, "reading time {}", numbers[1]);
+}

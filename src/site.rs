@@ -164,54 +164,31 @@ fn render_markdown(
     renderer: &Renderer,
 ) -> Result<()> {
     let content_ref: &Content = content;
+    let render = |body: &str, file: &str, first_line: usize, lang: usize| {
+        let cx = RenderContext {
+            config,
+            content: content_ref,
+            shortcodes: renderer,
+            file,
+            first_line,
+            lang,
+        };
+        markdown.render(body, &cx)
+    };
     let pages: Vec<Result<Rendered>> = content_ref
         .pages
         .par_iter()
-        .map(|page| {
-            markdown.render(
-                &page.body,
-                &RenderContext {
-                    config,
-                    content: content_ref,
-                    shortcodes: renderer,
-                    file: &page.file.shown_as,
-                    first_line: page.body_line,
-                    lang: page.file.lang,
-                },
-            )
-        })
+        .map(|p| render(&p.body, &p.file.shown_as, p.body_line, p.file.lang))
         .collect();
     let sections: Vec<Result<Rendered>> = content_ref
         .sections
         .par_iter()
-        .map(|section| {
-            let shown_as = section.shown_as();
-            markdown.render(
-                &section.body,
-                &RenderContext {
-                    config,
-                    content: content_ref,
-                    shortcodes: renderer,
-                    file: &shown_as,
-                    first_line: section.body_line,
-                    lang: section.lang,
-                },
-            )
-        })
+        .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang))
         .collect();
-    let pages = collect_all(pages);
-    let sections = collect_all(sections);
-    let (pages, sections) = match (pages, sections) {
-        (Ok(p), Ok(s)) => (p, s),
-        (p, s) => {
-            let mut diagnostics = Vec::new();
-            for err in [p.err(), s.err()].into_iter().flatten() {
-                diagnostics.extend(err.diagnostics);
-            }
-            return Err(Error::from_list(diagnostics));
-        }
-    };
-    for (page, rendered) in content.pages.iter_mut().zip(pages) {
+    let page_count = pages.len();
+    let mut rendered = collect_all(pages.into_iter().chain(sections))?;
+    let sections = rendered.split_off(page_count);
+    for (page, rendered) in content.pages.iter_mut().zip(rendered) {
         page.rendered = rendered;
     }
     for (section, rendered) in content.sections.iter_mut().zip(sections) {

@@ -36,6 +36,20 @@ struct RawLanguage {
     locale: Option<String>,
     title: Option<String>,
     description: Option<String>,
+    numerals: Option<String>,
+    date_format: Option<String>,
+    untranslated: Option<Untranslated>,
+}
+
+/// What a language shows for an article that has no translation into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Untranslated {
+    /// The article does not exist in that language; the switcher marks it unavailable.
+    #[default]
+    Hide,
+    /// The default-language text is shown under the language's navigation, with a notice.
+    Fallback,
 }
 
 #[derive(Debug, Deserialize)]
@@ -80,6 +94,11 @@ pub struct Language {
     pub description: String,
     /// URL prefix of this language: empty for the default language, else `"<code>/"`.
     pub prefix: String,
+    /// Numbering system for dates and numbers, e.g. `khmr` for Khmer digits.
+    pub numerals: Option<String>,
+    /// The house date style: one of `DateStyle::NAMES`.
+    pub date_format: String,
+    pub untranslated: Untranslated,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -133,6 +152,9 @@ impl Config {
                 title: raw.title.clone(),
                 description: raw.description.clone(),
                 prefix: String::new(),
+                numerals: None,
+                date_format: "long".to_owned(),
+                untranslated: Untranslated::Hide,
             });
         }
         for (code, language) in &raw.languages {
@@ -151,7 +173,23 @@ impl Config {
                 } else {
                     format!("{code}/")
                 },
+                numerals: language.numerals.clone(),
+                date_format: language.date_format.clone().unwrap_or_else(|| "long".to_owned()),
+                untranslated: language.untranslated.unwrap_or_default(),
             };
+            if crate::i18n::format::DateStyle::parse(&language.date_format).is_none() {
+                let offset = source.find("date_format").unwrap_or(0);
+                return Err(Diagnostic::error(
+                    CONFIG_FILE,
+                    format!(
+                        "[languages.{code}] date_format `{}` is not a date style",
+                        language.date_format
+                    ),
+                )
+                .at_offset(source, offset, 1)
+                .hint(format!("use one of: {}", crate::i18n::format::DateStyle::NAMES))
+                .into());
+            }
             if is_default {
                 languages.insert(0, language);
             } else {

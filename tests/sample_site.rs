@@ -83,3 +83,25 @@ fn sample_site_respects_a_base_url_with_a_path() {
         }
     }
 }
+
+#[test]
+fn dates_read_naturally_in_each_language() {
+    let site = Site::sample();
+    site.build(&[]);
+    let key = "news/hoi-nhap-quoc-te-thu-hut-dau-tu/index.html";
+    assert!(
+        site.public(&format!("km/{key}")).contains("ចុះផ្សាយ៖ ២២ ធ្នូ ២០១៤"),
+        "Khmer digits and month"
+    );
+    assert!(
+        site.public(key).contains("Đăng ngày Thứ Hai, 22/12/2014"),
+        "Vietnamese house style"
+    );
+    assert!(
+        site.public(&format!("en/{key}"))
+            .contains("Published December 22, 2014")
+    );
+    // Counts in Khmer pages use Khmer digits too.
+    let km = site.public(&format!("km/{key}"));
+    assert!(km.contains("រយៈពេលអាន ៣ នាទី"), "reading time in Khmer digits");
+}

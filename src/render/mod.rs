@@ -11,8 +11,10 @@ use serde_json::Map as JsonMap;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::config::Config;
+use crate::content::date::Date;
 use crate::content::{Content, Target};
 use crate::error::{Diagnostic, Error, Result};
+use crate::i18n::format::DateStyle;
 use crate::i18n::{FluentArg, I18n, fluent_args};
 use crate::markdown::ShortcodeRenderer;
 
@@ -62,7 +64,7 @@ impl Renderer {
                 .map(|l| l.code.clone())
                 .collect::<Vec<_>>(),
         );
-        register_t(&mut tera, i18n.clone(), language_codes.clone());
+        register_language_functions(&mut tera, i18n.clone(), language_codes.clone());
         register_static_functions(&mut tera, config.clone(), asset_hashes);
         register_site_functions(&mut tera, None, language_codes.clone());
         let shown_names: HashMap<String, String> = sources
@@ -255,7 +257,12 @@ fn current_lang(state: &State<'_>, codes: &[String]) -> usize {
         .unwrap_or(0)
 }
 
-fn register_t(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<String>>) {
+/// `t()`, `date` and `number`: everything that speaks the page's language.
+fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<String>>) {
+    let date_i18n = i18n.clone();
+    let date_codes = codes.clone();
+    let number_i18n = i18n.clone();
+    let number_codes = codes.clone();
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
@@ -284,6 +291,35 @@ fn register_t(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<String>>) {
             i18n.translate(lang, &key, args).map_err(tera::Error::message)
         },
     );
+    tera.register_filter(
+        "date",
+        move |value: Value, kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+            if value.is_none() || value.is_undefined() {
+                return Ok(String::new());
+            }
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            let date = Date::parse(&text).map_err(tera::Error::message)?;
+            let style = match kwargs.get::<String>("format")? {
+                Some(name) if name != "default" => Some(DateStyle::parse(&name).ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "date(): unknown format `{name}`; use one of: {}",
+                        DateStyle::NAMES
+                    ))
+                })?),
+                _ => None,
+            };
+            let lang = lang_argument(&kwargs, state, &date_codes)?;
+            Ok(date_i18n.formats(lang).date(&date, style))
+        },
+    );
+    tera.register_filter(
+        "number",
+        move |value: f64, kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
+            let digits: Option<usize> = kwargs.get("decimals")?;
+            let lang = lang_argument(&kwargs, state, &number_codes)?;
+            Ok(number_i18n.formats(lang).number(value, digits))
+        },
+    );
 }
 
 fn register_static_functions(
@@ -291,7 +327,6 @@ fn register_static_functions(
     config: Arc<Config>,
     asset_hashes: Arc<HashMap<String, String>>,
 ) {
-    let asset_config = config.clone();
     tera.register_function(
         "asset",
         move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
@@ -302,16 +337,7 @@ fn register_static_functions(
                     "asset(): there is no static file `{path}` in static/ or the theme's static/"
                 ))
             })?;
-            Ok(format!("{}?h={hash}", asset_config.permalink(path)))
-        },
-    );
-    tera.register_filter(
-        "date",
-        |value: Value, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
-            // Localised formats come with the multilingual-publishing work; ISO 8601 until then.
-            let _format: Option<String> = kwargs.get("format")?;
-            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-            Ok(text.get(..10).unwrap_or(&text).to_owned())
+            Ok(format!("{}?h={hash}", config.permalink(path)))
         },
     );
     tera.register_filter("markdown", |text: String, _: Kwargs, _: &State<'_>| -> Value {
@@ -321,7 +347,6 @@ fn register_static_functions(
         options.extension.autolink = true;
         Value::safe_string(&comrak::markdown_to_html(&text, &options))
     });
-    let _ = config;
 }
 
 fn register_site_functions(tera: &mut Tera, data: Option<Arc<SiteData>>, codes: Arc<Vec<String>>) {

@@ -1,0 +1,172 @@
+//! Dates and numbers in each language's own way, with ICU4X: `22 tháng 12 2014`,
+//! `December 22, 2014`, `២២ ធ្នូ ២០១៤` (Khmer digits when a language sets `numerals = "khmr"`).
+
+use icu_calendar::{Date as IcuDate, Iso};
+use icu_datetime::DateTimeFormatter;
+use icu_datetime::fieldsets::{self, E, Y, YM, YMD, YMDE};
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+use icu_locale_core::Locale;
+
+use crate::content::date::Date;
+
+/// The date styles templates and `.ftl` files may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    Short,
+    Medium,
+    Long,
+    /// The long date with the day of the week.
+    Full,
+    /// Day of the week, then the short numeric date: `Thứ Hai, 22/12/2014`.
+    Weekday,
+    /// Month and year, for archives.
+    Month,
+    Year,
+}
+
+impl DateStyle {
+    pub const NAMES: &'static str = "short, medium, long, full, weekday, month, year";
+
+    pub fn parse(name: &str) -> Option<DateStyle> {
+        Some(match name {
+            "short" => DateStyle::Short,
+            "medium" => DateStyle::Medium,
+            "long" => DateStyle::Long,
+            "full" => DateStyle::Full,
+            "weekday" => DateStyle::Weekday,
+            "month" => DateStyle::Month,
+            "year" => DateStyle::Year,
+            _ => return None,
+        })
+    }
+}
+
+/// The ICU locale of a language: its BCP 47 tag, with `-u-nu-<numerals>` when set.
+pub fn icu_locale(locale: &str, numerals: Option<&str>) -> Result<Locale, String> {
+    let tag = match numerals {
+        Some(system) if !locale.contains("-u-") => format!("{locale}-u-nu-{system}"),
+        _ => locale.to_owned(),
+    };
+    tag.parse()
+        .map_err(|_| format!("`{tag}` is not a valid locale; use a BCP 47 tag such as vi-VN, en-US or km-KH"))
+}
+
+/// Every formatter one language needs, built once.
+pub struct Formats {
+    short: DateTimeFormatter<YMD>,
+    medium: DateTimeFormatter<YMD>,
+    long: DateTimeFormatter<YMD>,
+    full: DateTimeFormatter<YMDE>,
+    weekday_name: DateTimeFormatter<E>,
+    month: DateTimeFormatter<YM>,
+    year: DateTimeFormatter<Y>,
+    decimal: DecimalFormatter,
+    /// The style used when a template does not name one.
+    pub house_style: DateStyle,
+}
+
+impl Formats {
+    pub fn new(locale: &Locale, house_style: DateStyle) -> Result<Formats, String> {
+        let prefs = || locale.clone().into();
+        let err =
+            |e: icu_datetime::DateTimeFormatterLoadError| format!("no date formats for {locale}: {e:?}");
+        Ok(Formats {
+            short: DateTimeFormatter::try_new(prefs(), YMD::short()).map_err(err)?,
+            medium: DateTimeFormatter::try_new(prefs(), YMD::medium()).map_err(err)?,
+            long: DateTimeFormatter::try_new(prefs(), YMD::long()).map_err(err)?,
+            full: DateTimeFormatter::try_new(prefs(), YMDE::long()).map_err(err)?,
+            weekday_name: DateTimeFormatter::try_new(prefs(), fieldsets::E::long()).map_err(err)?,
+            month: DateTimeFormatter::try_new(prefs(), YM::long()).map_err(err)?,
+            year: DateTimeFormatter::try_new(prefs(), Y::long()).map_err(err)?,
+            decimal: DecimalFormatter::try_new(locale.clone().into(), Default::default())
+                .map_err(|e| format!("no number formats for {locale}: {e:?}"))?,
+            house_style,
+        })
+    }
+
+    pub fn date(&self, date: &Date, style: Option<DateStyle>) -> String {
+        let Ok(iso) = IcuDate::<Iso>::try_new_iso(date.year, date.month, date.day) else {
+            return date.to_string();
+        };
+        match style.unwrap_or(self.house_style) {
+            DateStyle::Short => self.short.format(&iso).to_string(),
+            DateStyle::Medium => self.medium.format(&iso).to_string(),
+            DateStyle::Long => self.long.format(&iso).to_string(),
+            DateStyle::Full => self.full.format(&iso).to_string(),
+            DateStyle::Weekday => format!("{}, {}", self.weekday_name.format(&iso), self.short.format(&iso)),
+            DateStyle::Month => self.month.format(&iso).to_string(),
+            DateStyle::Year => self.year.format(&iso).to_string(),
+        }
+    }
+
+    /// `1234567` → `1.234.567` (vi), `1,234,567` (en), `១.២៣៤.៥៦៧` (km with Khmer digits).
+    pub fn number(&self, value: f64, fraction_digits: Option<usize>) -> String {
+        let text = match fraction_digits {
+            Some(digits) => format!("{value:.digits$}"),
+            None if value.fract() == 0.0 && value.abs() < 1e15 => format!("{}", value as i64),
+            None => format!("{value}"),
+        };
+        match Decimal::try_from_str(&text) {
+            Ok(decimal) => self.decimal.format(&decimal).to_string(),
+            Err(_) => text,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formats(locale: &str, numerals: Option<&str>, style: DateStyle) -> Formats {
+        Formats::new(&icu_locale(locale, numerals).unwrap(), style).unwrap()
+    }
+
+    fn december_22() -> Date {
+        Date::parse("2014-12-22").unwrap()
+    }
+
+    #[test]
+    fn khmer_dates_use_khmer_digits_and_month_names() {
+        let km = formats("km-KH", Some("khmr"), DateStyle::Long);
+        assert_eq!(km.date(&december_22(), None), "២២ ធ្នូ ២០១៤");
+    }
+
+    #[test]
+    fn vietnamese_house_style_names_the_weekday() {
+        let vi = formats("vi-VN", None, DateStyle::Weekday);
+        assert_eq!(vi.date(&december_22(), None), "Thứ Hai, 22/12/2014");
+        assert_eq!(vi.date(&december_22(), Some(DateStyle::Long)), "22 tháng 12 2014");
+        assert_eq!(
+            vi.date(&december_22(), Some(DateStyle::Month)),
+            "tháng 12 năm 2014"
+        );
+    }
+
+    #[test]
+    fn english_dates_read_month_day_year() {
+        let en = formats("en", None, DateStyle::Long);
+        assert_eq!(en.date(&december_22(), None), "December 22, 2014");
+        assert_eq!(
+            en.date(&december_22(), Some(DateStyle::Full)),
+            "Monday, December 22, 2014"
+        );
+    }
+
+    #[test]
+    fn numbers_are_grouped_per_language() {
+        assert_eq!(
+            formats("vi-VN", None, DateStyle::Long).number(1_234_567.0, None),
+            "1.234.567"
+        );
+        assert_eq!(
+            formats("en", None, DateStyle::Long).number(1_234_567.0, None),
+            "1,234,567"
+        );
+        assert_eq!(
+            formats("km-KH", Some("khmr"), DateStyle::Long).number(1137.0, None),
+            "១.១៣៧"
+        );
+        assert_eq!(formats("en", None, DateStyle::Long).number(2.5, Some(2)), "2.50");
+    }
+}

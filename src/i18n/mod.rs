@@ -1,0 +1,392 @@
+//! UI strings: Project Fluent bundles per language, built-in strings overridden by the site's,
+//! with `NUMBER()` and `DATETIME()` formatted by ICU4X.
+
+pub mod format;
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::types::FluentNumber;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use intl_memoizer::concurrent::IntlLangMemoizer;
+use unic_langid::LanguageIdentifier;
+
+use crate::config::{Config, Language};
+use crate::error::{Diagnostic, Error, Result, collect_all};
+use format::{DateStyle, Formats};
+
+pub struct I18n {
+    codes: Vec<String>,
+    bundles: Vec<FluentBundle<FluentResource>>,
+    formats: Vec<Arc<Formats>>,
+    /// (message, language) pairs that fell back to the default language, reported once each.
+    missing: Mutex<BTreeSet<(String, String)>>,
+}
+
+/// A resource to load: where it is shown to the user and its text.
+struct Source {
+    shown_as: String,
+    text: String,
+    /// Site files override built-in messages of the same id.
+    overrides: bool,
+}
+
+impl I18n {
+    pub fn load(config: &Config) -> Result<I18n> {
+        let mut bundles = Vec::new();
+        let mut formats = Vec::new();
+        let mut all_errors = Vec::new();
+        for language in &config.languages {
+            let language_formats = match language_formats(language) {
+                Ok(f) => Arc::new(f),
+                Err(err) => {
+                    all_errors.extend(err.diagnostics);
+                    continue;
+                }
+            };
+            match load_language(config, language, language_formats.clone()) {
+                Ok(bundle) => bundles.push(bundle),
+                Err(err) => all_errors.extend(err.diagnostics),
+            }
+            formats.push(language_formats);
+        }
+        if !all_errors.is_empty() {
+            return Err(Error::from_list(all_errors));
+        }
+        Ok(I18n {
+            codes: config.languages.iter().map(|l| l.code.clone()).collect(),
+            bundles,
+            formats,
+            missing: Mutex::new(BTreeSet::new()),
+        })
+    }
+
+    /// Date and number formats of language `lang`.
+    pub fn formats(&self, lang: usize) -> &Formats {
+        &self.formats[lang]
+    }
+
+    /// Whether language `lang` has its own message `key` (without falling back).
+    pub fn has_message(&self, lang: usize, key: &str) -> bool {
+        self.bundles[lang].has_message(key)
+    }
+
+    /// The message `key` in language `lang`, falling back to the default language.
+    pub fn translate(
+        &self,
+        lang: usize,
+        key: &str,
+        args: Option<&FluentArgs<'_>>,
+    ) -> std::result::Result<String, String> {
+        let (bundle, message) = match self.bundles[lang].get_message(key) {
+            Some(message) => (&self.bundles[lang], message),
+            None => {
+                let message = self.bundles[0].get_message(key).ok_or_else(|| {
+                    format!(
+                        "there is no UI string `{key}` in locales/{}/ (nor in the default language)",
+                        self.codes[lang]
+                    )
+                })?;
+                if let Ok(mut missing) = self.missing.lock() {
+                    missing.insert((key.to_owned(), self.codes[lang].clone()));
+                }
+                (&self.bundles[0], message)
+            }
+        };
+        let pattern = message
+            .value()
+            .ok_or_else(|| format!("the UI string `{key}` has no value, only attributes"))?;
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, args, &mut errors);
+        if let Some(err) = errors.first() {
+            return Err(format!("the UI string `{key}` could not be formatted: {err}"));
+        }
+        Ok(text.into_owned())
+    }
+
+    /// Warnings for every UI string a language lacked, once per message and language.
+    pub fn missing_reports(&self) -> Vec<Diagnostic> {
+        let missing = self.missing.lock().map(|m| m.clone()).unwrap_or_default();
+        missing
+            .into_iter()
+            .map(|(key, code)| {
+                Diagnostic::warning(
+                    format!("locales/{code}/"),
+                    format!(
+                        "the UI string `{key}` is missing in `{code}`; the default language's text was used"
+                    ),
+                )
+                .hint(format!("add `{key} = …` to a .ftl file in locales/{code}/"))
+            })
+            .collect()
+    }
+}
+
+fn language_formats(language: &Language) -> Result<Formats> {
+    let located = |message: String| {
+        Error::new(
+            Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("[languages.{}]: {message}", language.code),
+            )
+            .hint("locale is a BCP 47 tag such as vi-VN, en-US or km-KH; numerals a system such as khmr"),
+        )
+    };
+    let locale = format::icu_locale(&language.locale, language.numerals.as_deref()).map_err(located)?;
+    let style = DateStyle::parse(&language.date_format).unwrap_or(DateStyle::Long);
+    Formats::new(&locale, style).map_err(located)
+}
+
+fn load_language(
+    config: &Config,
+    language: &Language,
+    formats: Arc<Formats>,
+) -> Result<FluentBundle<FluentResource>> {
+    let (code, locale) = (language.code.as_str(), language.locale.as_str());
+    let langid: LanguageIdentifier = locale.parse().or_else(|_| code.parse()).map_err(|_| {
+        Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!("`{locale}` is not a valid locale for [languages.{code}]"),
+        )
+        .hint("use a BCP 47 tag such as vi-VN, en-US or km-KH")
+    })?;
+    let mut sources: Vec<Source> = crate::embedded::locale_files(code)
+        .into_iter()
+        .map(|file| Source {
+            shown_as: format!("(built-in) locales/{code}/{}", file.path),
+            text: String::from_utf8_lossy(file.bytes).into_owned(),
+            overrides: false,
+        })
+        .collect();
+    let site_dir = config.root.join("locales").join(code);
+    if site_dir.is_dir() {
+        for entry in crate::fs::read_dir_sorted(&site_dir)? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".ftl") || crate::content::is_ignored_name(&name) {
+                continue;
+            }
+            let shown_as = format!("locales/{code}/{name}");
+            let text = crate::fs::read_text(&entry.path(), &shown_as)?;
+            sources.push(Source {
+                shown_as,
+                text: crate::text::nfc(&text).into_owned(),
+                overrides: true,
+            });
+        }
+    }
+    let resources = collect_all(sources.into_iter().map(|source| {
+        let Source { shown_as, text, overrides } = source;
+        match FluentResource::try_new(text) {
+            Ok(resource) => Ok((shown_as, resource, overrides)),
+            Err((resource, errors)) => Err(Error::from_list(
+                errors
+                    .iter()
+                    .map(|err| {
+                        Diagnostic::error(shown_as.clone(), format!("Fluent syntax error: {err}"))
+                            .at_offset(resource.source(), err.pos.start, 1)
+                            .hint("each message is `id = text`; continuation lines are indented; braces hold { $variables }")
+                    })
+                    .collect(),
+            )),
+        }
+    }))?;
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    bundle.set_use_isolating(false);
+    register_functions(&mut bundle, language, formats);
+    let mut diagnostics = Vec::new();
+    for (shown_as, resource, overrides) in resources {
+        if overrides {
+            bundle.add_resource_overriding(resource);
+        } else if let Err(errors) = bundle.add_resource(resource) {
+            for err in errors {
+                diagnostics.push(Diagnostic::error(shown_as.clone(), err.to_string()));
+            }
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(bundle)
+    } else {
+        Err(Error::from_list(diagnostics))
+    }
+}
+
+/// Builds Fluent arguments from template keyword arguments.
+pub fn fluent_args<'a>(pairs: impl IntoIterator<Item = (&'a str, FluentArg)>) -> FluentArgs<'static> {
+    let mut args = FluentArgs::new();
+    for (name, value) in pairs {
+        match value {
+            FluentArg::Text(text) => args.set(name.to_owned(), text),
+            FluentArg::Number(n) => args.set(name.to_owned(), n),
+        }
+    }
+    args
+}
+
+#[derive(Clone)]
+pub enum FluentArg {
+    Text(String),
+    Number(f64),
+}
+
+/// `NUMBER()` keeps the value a number (so plural selection still works) and every number is
+/// printed by ICU; `DATETIME()` formats an ISO date in the language's style.
+fn register_functions(bundle: &mut FluentBundle<FluentResource>, language: &Language, formats: Arc<Formats>) {
+    let khmer_digits = language.numerals.as_deref() == Some("khmr");
+    bundle.set_formatter(Some(if khmer_digits {
+        format_number::<true>
+    } else {
+        format_number::<false>
+    }));
+    // Names are fixed and registered once on a fresh bundle, so these calls cannot fail.
+    let _ = bundle.add_function("NUMBER", |positional, named| match positional.first() {
+        Some(FluentValue::Number(n)) => {
+            let mut n = n.clone();
+            n.options.merge(named);
+            FluentValue::Number(n)
+        }
+        Some(FluentValue::String(s)) => match s.parse::<f64>() {
+            Ok(value) => {
+                let mut n = FluentNumber::new(value, Default::default());
+                n.options.merge(named);
+                FluentValue::Number(n)
+            }
+            Err(_) => FluentValue::Error,
+        },
+        _ => FluentValue::Error,
+    });
+    let _ = bundle.add_function("DATETIME", move |positional, named| {
+        let Some(FluentValue::String(text)) = positional.first() else {
+            return FluentValue::Error;
+        };
+        let Ok(date) = crate::content::date::Date::parse(text) else {
+            return FluentValue::Error;
+        };
+        let style = ["format", "dateStyle"]
+            .iter()
+            .find_map(|name| match named.get(*name) {
+                Some(FluentValue::String(s)) => DateStyle::parse(s),
+                _ => None,
+            });
+        FluentValue::String(formats.date(&date, style).into())
+    });
+}
+
+/// ICU's number formatter for a language, memoized per bundle.
+struct IcuNumbers(icu_decimal::DecimalFormatter);
+
+impl intl_memoizer::Memoizable for IcuNumbers {
+    type Args = (bool,);
+    type Error = String;
+
+    fn construct(lang: LanguageIdentifier, (khmer_digits,): (bool,)) -> Result<Self, String> {
+        let locale = format::icu_locale(&lang.to_string(), khmer_digits.then_some("khmr"))?;
+        icu_decimal::DecimalFormatter::try_new(locale.into(), Default::default())
+            .map(IcuNumbers)
+            .map_err(|e| format!("{e:?}"))
+    }
+}
+
+fn format_number<const KHMER_DIGITS: bool>(
+    value: &FluentValue<'_>,
+    intls: &IntlLangMemoizer,
+) -> Option<String> {
+    let FluentValue::Number(number) = value else {
+        return None;
+    };
+    let digits = number.options.minimum_fraction_digits;
+    let text = match digits {
+        Some(d) => format!("{:.d$}", number.value),
+        None if number.value.fract() == 0.0 && number.value.abs() < 1e15 => {
+            format!("{}", number.value as i64)
+        }
+        None => format!("{}", number.value),
+    };
+    let decimal = icu_decimal::input::Decimal::try_from_str(&text).ok()?;
+    intls
+        .with_try_get::<IcuNumbers, _, _>((KHMER_DIGITS,), |f| f.0.format(&decimal).to_string())
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site_with(ftl: &[(&str, &str)]) -> (tempfile::TempDir, I18n) {
+        let dir = tempfile::tempdir().unwrap();
+        for (code, text) in ftl {
+            let folder = dir.path().join("locales").join(code);
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("test.ftl"), text).unwrap();
+        }
+        let config = Config::parse(
+            dir.path(),
+            "title = \"t\"\nbase_url = \"https://e.org/\"\ndefault_language = \"vi\"\n\
+             [languages.vi]\nname = \"Tiếng Việt\"\nlocale = \"vi-VN\"\n\
+             [languages.en]\nname = \"English\"\nlocale = \"en-US\"\n\
+             [languages.km]\nname = \"ខ្មែរ\"\nlocale = \"km-KH\"\nnumerals = \"khmr\"\n",
+            None,
+        )
+        .unwrap();
+        let i18n = I18n::load(&config).unwrap();
+        (dir, i18n)
+    }
+
+    fn args(pairs: &[(&str, FluentArg)]) -> FluentArgs<'static> {
+        fluent_args(pairs.iter().map(|(n, a)| (*n, a.clone())))
+    }
+
+    #[test]
+    fn vietnamese_number_groups_with_dots() {
+        let (_dir, i18n) = site_with(&[("vi", "articles = { NUMBER($count) } bài viết\n")]);
+        let text = i18n.translate(
+            0,
+            "articles",
+            Some(&args(&[("count", FluentArg::Number(1_234_567.0))])),
+        );
+        assert_eq!(text.unwrap(), "1.234.567 bài viết");
+    }
+
+    #[test]
+    fn number_keeps_english_plurals_working() {
+        let (_dir, i18n) = site_with(&[(
+            "en",
+            "articles = { NUMBER($count) ->\n    [one] one article\n   *[other] { $count } articles\n}\n",
+        )]);
+        let one = i18n.translate(1, "articles", Some(&args(&[("count", FluentArg::Number(1.0))])));
+        assert_eq!(one.unwrap(), "one article");
+        let many = i18n.translate(
+            1,
+            "articles",
+            Some(&args(&[("count", FluentArg::Number(2500.0))])),
+        );
+        assert_eq!(many.unwrap(), "2,500 articles");
+    }
+
+    #[test]
+    fn datetime_formats_in_the_language_with_khmer_digits() {
+        let (_dir, i18n) = site_with(&[("km", "published = ចុះផ្សាយ { DATETIME($date, format: \"long\") }\n")]);
+        let text = i18n.translate(
+            2,
+            "published",
+            Some(&args(&[("date", FluentArg::Text("2014-12-22".into()))])),
+        );
+        assert_eq!(text.unwrap(), "ចុះផ្សាយ ២២ ធ្នូ ២០១៤");
+    }
+
+    #[test]
+    fn no_isolation_marks_leak_into_text() {
+        let (_dir, i18n) = site_with(&[]);
+        let text = i18n
+            .translate(
+                0,
+                "published-on",
+                Some(&args(&[("date", FluentArg::Text("22/12/2014".into()))])),
+            )
+            .unwrap();
+        assert!(
+            !text.contains('\u{2068}') && !text.contains('\u{2069}'),
+            "{text:?}"
+        );
+    }
+}

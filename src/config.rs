@@ -25,8 +25,16 @@ struct RawConfig {
     taxonomies: Vec<RawTaxonomy>,
     #[serde(default)]
     markdown: MarkdownConfig,
+    #[serde(default = "default_feed_limit")]
+    feed_limit: usize,
+    #[serde(default)]
+    feed_full_content: bool,
     #[serde(default)]
     extra: toml::Table,
+}
+
+fn default_feed_limit() -> usize {
+    20
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +65,12 @@ pub enum Untranslated {
 struct RawTaxonomy {
     name: String,
     paginate_by: Option<usize>,
+    #[serde(default = "yes")]
+    feed: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_theme() -> String {
@@ -105,6 +119,8 @@ pub struct Language {
 pub struct Taxonomy {
     pub name: String,
     pub paginate_by: Option<usize>,
+    /// Write an Atom and an RSS feed for each term.
+    pub feed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -120,6 +136,10 @@ pub struct Config {
     pub theme: String,
     pub taxonomies: Vec<Taxonomy>,
     pub markdown: MarkdownConfig,
+    /// Most entries in a feed.
+    pub feed_limit: usize,
+    /// Feeds carry whole articles instead of their summaries.
+    pub feed_full_content: bool,
     pub extra: toml::Table,
 }
 
@@ -232,9 +252,12 @@ impl Config {
                 .map(|t| Taxonomy {
                     name: t.name,
                     paginate_by: t.paginate_by,
+                    feed: t.feed,
                 })
                 .collect(),
             markdown: raw.markdown,
+            feed_limit: raw.feed_limit,
+            feed_full_content: raw.feed_full_content,
             extra: raw.extra,
         })
     }

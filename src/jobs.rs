@@ -31,7 +31,48 @@ pub enum Job {
     NotFound {
         lang: usize,
     },
+    /// List page `pager` of archive `archive` of a section.
+    Archive {
+        id: SectionId,
+        archive: usize,
+        pager: usize,
+    },
     Sitemap,
+    Robots,
+    Feed {
+        source: FeedSource,
+        format: FeedFormat,
+    },
+}
+
+/// Which pages a feed follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedSource {
+    /// Every article of a language.
+    Language(usize),
+    Section(SectionId),
+    Term { index: usize, term: usize },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedFormat {
+    Atom,
+    Rss,
+}
+
+impl FeedFormat {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            FeedFormat::Atom => "atom.xml",
+            FeedFormat::Rss => "rss.xml",
+        }
+    }
+}
+
+fn feeds(jobs: &mut Vec<Job>, source: FeedSource) {
+    for format in [FeedFormat::Atom, FeedFormat::Rss] {
+        jobs.push(Job::Feed { source, format });
+    }
 }
 
 /// Pages per list page of a section or term; everything on one page when unset.
@@ -55,7 +96,19 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..content.pages.len() as u32)
         .map(|i| Job::Page(PageId(i)))
         .collect();
-    for (i, section) in content.sections.iter().enumerate() {
+    for (i, section) in content.sections.iter().enumerate().filter(|(_, s)| !s.hidden) {
+        for (archive, entry) in section.archives.iter().enumerate() {
+            for pager in 0..pager_count(entry.pages.len(), section.meta.paginate_by) {
+                jobs.push(Job::Archive {
+                    id: SectionId(i as u32),
+                    archive,
+                    pager,
+                });
+            }
+        }
+        if section.meta.feed {
+            feeds(&mut jobs, FeedSource::Section(SectionId(i as u32)));
+        }
         for pager in 0..pager_count(section.pages.len(), section.meta.paginate_by) {
             jobs.push(Job::Section {
                 id: SectionId(i as u32),
@@ -70,6 +123,9 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
         jobs.push(Job::TaxonomyList { index });
         let per_page = config.taxonomies[taxonomy.taxonomy].paginate_by;
         for (term, entry) in taxonomy.terms.iter().enumerate() {
+            if config.taxonomies[taxonomy.taxonomy].feed {
+                feeds(&mut jobs, FeedSource::Term { index, term });
+            }
             for pager in 0..pager_count(entry.pages.len(), per_page) {
                 jobs.push(Job::Term { index, term, pager });
             }
@@ -87,8 +143,10 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
     }
     for lang in 0..config.languages.len() {
         jobs.push(Job::NotFound { lang });
+        feeds(&mut jobs, FeedSource::Language(lang));
     }
     jobs.push(Job::Sitemap);
+    jobs.push(Job::Robots);
     jobs
 }
 

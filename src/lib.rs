@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod site;
+pub mod syndication;
 pub mod text;
 
 pub use error::{Diagnostic, Error, Result};

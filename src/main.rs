@@ -33,6 +33,12 @@ enum Command {
         /// Include pages marked draft = true
         #[arg(long)]
         drafts: bool,
+        /// Include pages dated in the future (normally held back until their date)
+        #[arg(long)]
+        future: bool,
+        /// Include pages past their `expires` date
+        #[arg(long)]
+        expired: bool,
     },
 }
 
@@ -44,12 +50,16 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            future,
+            expired,
         } => {
             let options = BuildOptions {
                 root: mekong::site::resolve_root(root.as_deref()),
                 output,
                 base_url,
                 drafts,
+                future,
+                expired,
             };
             match build(&options) {
                 Ok(report) => {

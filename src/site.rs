@@ -14,7 +14,9 @@ use crate::error::{Diagnostic, Error, Result, collect_all};
 use crate::i18n::I18n;
 use crate::jobs::{self, Job};
 use crate::markdown::{Markdown, RenderContext, Rendered};
+use crate::jobs::{FeedFormat, FeedSource};
 use crate::output::{self, Bytes, OutputFile, WriteStats};
+use crate::syndication::{self, Feed};
 use crate::render::views::{self, ConfigView};
 use crate::render::{Renderer, SiteData};
 
@@ -27,6 +29,10 @@ pub struct BuildOptions {
     /// Replaces `base_url` from config.toml.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Include pages dated in the future.
+    pub future: bool,
+    /// Include pages past their `expires` date.
+    pub expired: bool,
 }
 
 #[derive(Debug)]
@@ -86,6 +92,9 @@ pub fn render(options: &BuildOptions) -> Result<Rendering> {
     let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
     let load_options = LoadOptions {
         drafts: options.drafts,
+        future: options.future,
+        expired: options.expired,
+        now: None,
     };
     let ((i18n, statics), (content, markdown)) = rayon::join(
         || (I18n::load(&config), static_files(&config)),
@@ -96,6 +105,7 @@ pub fn render(options: &BuildOptions) -> Result<Rendering> {
     let asset_hashes = Arc::new(hash_statics(&statics)?);
     let mut renderer = Renderer::load(&config, &i18n, asset_hashes)?;
     let mut content = content?;
+    crate::content::taxonomy::localise_names(&config, &mut content, &i18n);
 
     render_markdown(&config, &mut content, &markdown, &renderer)?;
     check_anchors(&config, &content)?;
@@ -383,7 +393,7 @@ fn render_job(
             context.insert_value(
                 "translations",
                 Value::from_serializable(&views::translations(config, content, taxonomy.lang, |lang| {
-                    (lang == taxonomy.lang).then(|| entry.path.clone())
+                    content.term(taxonomy.taxonomy, lang, &entry.slug).map(|t| t.path.clone())
                 })),
             );
             let template = taxonomy_template(renderer, name, "single");
@@ -410,8 +420,49 @@ fn render_job(
             let html = renderer.render("404.html", &context, "the 404 page")?;
             Ok((path.trim_start_matches('/').to_owned(), html))
         }
-        Job::Sitemap => Ok(("sitemap.xml".to_owned(), sitemap(config, content))),
+        Job::Archive { id, archive, pager } => {
+            let section = content.section(*id);
+            let entry = &section.archives[*archive];
+            let path = jobs::pager_path(&entry.path, *pager);
+            let mut context = base_context(data, config_value, section.lang, &path);
+            context.insert_value("section", data.section_values[id.0 as usize].clone());
+            context.insert_value(
+                "archive",
+                Value::from_serializable(&ArchiveView {
+                    year: entry.year,
+                    month: entry.month,
+                    date: format!("{:04}-{:02}-01", entry.year, entry.month.unwrap_or(1)),
+                    permalink: config.permalink(&entry.path),
+                }),
+            );
+            context.insert_value(
+                "paginator",
+                paginator(data, &entry.path, &entry.pages, section.meta.paginate_by, *pager),
+            );
+            context.insert_value(
+                "translations",
+                Value::from_serializable(&views::translations(config, content, section.lang, |lang| {
+                    section.translations[lang]
+                        .and_then(|s| content.section(s).archives.iter().find(|a| a.year == entry.year && a.month == entry.month))
+                        .map(|a| a.path.clone())
+                })),
+            );
+            let html = renderer.render("archive.html", &context, &format!("the archive {}", entry.path))?;
+            Ok((jobs::output_file(&path), html))
+        }
+        Job::Sitemap => Ok(("sitemap.xml".to_owned(), syndication::sitemap(config, content))),
+        Job::Robots => Ok(("robots.txt".to_owned(), syndication::robots(config))),
+        Job::Feed { source, format } => Ok(render_feed(data, *source, *format)),
     }
+}
+
+#[derive(serde::Serialize)]
+struct ArchiveView {
+    year: i32,
+    month: Option<u8>,
+    /// The first day of the period, for the `date` filter (`format="month"` or `"year"`).
+    date: String,
+    permalink: String,
 }
 
 #[derive(serde::Serialize)]
@@ -478,40 +529,6 @@ fn paginator(data: &SiteData, base: &str, items: &[PageId], per_page: Option<usi
                 .collect::<Vec<_>>(),
         ),
     )
-}
-
-fn sitemap(config: &Config, content: &Content) -> String {
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let sections = content
-        .sections
-        .iter()
-        .map(|s| (&s.path, s.meta.updated.or(s.meta.date)));
-    let pages = content
-        .pages
-        .iter()
-        .map(|p| (&p.path, p.meta.updated.or(p.meta.date)));
-    for (path, date) in sections.chain(pages) {
-        xml.push_str("  <url><loc>");
-        xml.push_str(&escape_xml(&config.permalink(path)));
-        xml.push_str("</loc>");
-        if let Some(date) = date {
-            xml.push_str("<lastmod>");
-            xml.push_str(&date.rfc3339());
-            xml.push_str("</lastmod>");
-        }
-        xml.push_str("</url>\n");
-    }
-    xml.push_str("</urlset>\n");
-    xml
-}
-
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Two jobs writing one file (an alias over a page, say) is an error naming both.
@@ -582,4 +599,48 @@ fn hash_statics(files: &[OutputFile]) -> Result<HashMap<String, String>> {
 /// The site folder: `--root`, or the current folder.
 pub fn resolve_root(root: Option<&Path>) -> PathBuf {
     root.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn render_feed(data: &SiteData, source: FeedSource, format: FeedFormat) -> (String, String) {
+    let (config, content) = (&data.config, &data.content);
+    let limit = config.feed_limit;
+    let feed = match source {
+        FeedSource::Language(lang) => {
+            let language = &config.languages[lang];
+            Feed {
+                title: &language.title,
+                description: &language.description,
+                lang,
+                html_path: &content.section(content.home(lang)).path,
+                pages: syndication::feed_pages(content, content.pages_in(lang), limit),
+            }
+        }
+        FeedSource::Section(id) => {
+            let section = content.section(id);
+            Feed {
+                title: &section.title,
+                description: section.meta.description.as_deref().unwrap_or(""),
+                lang: section.lang,
+                html_path: &section.path,
+                pages: syndication::feed_pages(content, section.pages.iter().copied(), limit),
+            }
+        }
+        FeedSource::Term { index, term } => {
+            let taxonomy = &content.taxonomies[index];
+            let entry = &taxonomy.terms[term];
+            Feed {
+                title: &entry.name,
+                description: &config.languages[taxonomy.lang].description,
+                lang: taxonomy.lang,
+                html_path: &entry.path,
+                pages: syndication::feed_pages(content, entry.pages.iter().copied(), limit),
+            }
+        }
+    };
+    let path = format!("{}{}", feed.html_path, format.file_name());
+    let xml = match format {
+        FeedFormat::Atom => syndication::atom(config, content, &feed, &path),
+        FeedFormat::Rss => syndication::rss(config, content, &feed, &path),
+    };
+    (path.trim_start_matches('/').to_owned(), xml)
 }

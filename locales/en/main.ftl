@@ -91,3 +91,9 @@ footer-copyright = © { $year } Đắk Nông Department of Foreign Affairs
 
 # Link at the bottom of the page that scrolls back to the top.
 back-to-top = Back to top
+
+# Shown above an article that is not translated into the page's language; $language is that language's name
+untranslated-notice = This article has not been translated into { $language } yet. The original text is shown below.
+
+# Heading of the list of monthly archives on a section page
+archives = Archives

@@ -29,3 +29,7 @@ footer-about = គេហទំព័រព័ត៌មានផ្លូវក�
 footer-contact = ទំនាក់ទំនង
 footer-copyright = រក្សាសិទ្ធិ © { $year } មន្ទីរការបរទេសខេត្តដាក់ណុង
 back-to-top = ត្រឡប់ទៅខាងលើ
+
+untranslated-notice = អត្ថបទនេះមិនទាន់បានបកប្រែជា{ $language }នៅឡើយទេ។ ខាងក្រោមនេះជាអត្ថបទដើម។
+
+archives = បណ្ណសារ

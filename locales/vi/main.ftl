@@ -29,3 +29,7 @@ footer-about = Trang thông tin điện tử chính thức của Sở Ngoại v�
 footer-contact = Liên hệ
 footer-copyright = © { $year } Sở Ngoại vụ tỉnh Đắk Nông
 back-to-top = Lên đầu trang
+
+untranslated-notice = Bài viết này chưa được dịch sang { $language }. Dưới đây là nguyên văn.
+
+archives = Lưu trữ

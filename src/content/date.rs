@@ -76,6 +76,27 @@ impl Date {
     }
 }
 
+impl Date {
+    /// RFC 2822, as RSS wants: `Mon, 22 Dec 2014 00:00:00 +0700`.
+    pub fn rfc2822(&self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let (h, m, s) = self.time.unwrap_or((0, 0, 0));
+        let weekday = DAYS[days_from_civil(self.year, self.month, self.day).rem_euclid(7) as usize];
+        let offset = self.offset_minutes.unwrap_or(0);
+        let sign = if offset < 0 { '-' } else { '+' };
+        let offset = offset.unsigned_abs();
+        format!(
+            "{weekday}, {:02} {} {:04} {h:02}:{m:02}:{s:02} {sign}{:02}{:02}",
+            self.day,
+            MONTHS[usize::from(self.month) - 1],
+            self.year,
+            offset / 60,
+            offset % 60
+        )
+    }
+}
+
 impl fmt::Display for Date {
     /// ISO 8601: the date alone when no time was given.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -194,6 +215,15 @@ mod tests {
         assert_eq!(zoned.rfc3339(), "2014-12-22T08:30:00+07:00");
         assert_eq!(zoned.timestamp(), local.timestamp() - 7 * 3600);
         assert!(Date::parse("2014-02-30").is_err());
+    }
+
+    #[test]
+    fn rss_dates_name_the_weekday() {
+        assert_eq!(Date::parse("2014-12-22").unwrap().rfc2822(), "Mon, 22 Dec 2014 00:00:00 +0000");
+        assert_eq!(
+            Date::parse("2014-12-22T08:30:00+07:00").unwrap().rfc2822(),
+            "Mon, 22 Dec 2014 08:30:00 +0700"
+        );
     }
 
     #[test]

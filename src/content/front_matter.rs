@@ -16,6 +16,8 @@ pub struct FrontMatter {
     pub description: Option<String>,
     pub date: Option<Date>,
     pub updated: Option<Date>,
+    /// After this date the page is left out (unless `--expired`).
+    pub expires: Option<Date>,
     #[serde(default)]
     pub draft: bool,
     pub slug: Option<String>,
@@ -34,8 +36,66 @@ pub struct FrontMatter {
     pub paginate_by: Option<usize>,
     /// Sections only: the template for the pages in this section.
     pub page_template: Option<String>,
+    /// Sections only: also write year and month archive pages (`/news/2014/12/`).
+    #[serde(default)]
+    pub archive: bool,
+    /// Sections only: write an Atom and an RSS feed of this section.
+    #[serde(default)]
+    pub feed: bool,
+    /// Ordered stops of a tourism route. Translations give names and descriptions;
+    /// coordinates and images come from the default-language page.
+    #[serde(default)]
+    pub stops: Vec<Stop>,
+    /// What this translation was made from, written by `mekong translations --mark`.
+    pub translation: Option<TranslationRecord>,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stop {
+    pub name: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub description: Option<String>,
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TranslationRecord {
+    /// Short hash of the source article's text when this translation was made or reviewed.
+    pub source: String,
+    /// When it was marked.
+    pub marked: Option<Date>,
+}
+
+impl FrontMatter {
+    /// Fills what a translation left unset from its default-language page, so staff enter
+    /// dates, tags, route stops and extra data once.
+    pub fn inherit_from(&mut self, original: &FrontMatter) {
+        self.date = self.date.or(original.date);
+        self.updated = self.updated.or(original.updated);
+        self.expires = self.expires.or(original.expires);
+        self.weight = self.weight.or(original.weight);
+        if self.taxonomies.is_empty() {
+            self.taxonomies = original.taxonomies.clone();
+        }
+        for (key, value) in &original.extra {
+            self.extra.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+        if self.stops.is_empty() {
+            self.stops = original.stops.clone();
+        } else {
+            for (stop, source) in self.stops.iter_mut().zip(&original.stops) {
+                stop.lat = stop.lat.or(source.lat);
+                stop.lon = stop.lon.or(source.lon);
+                stop.image = stop.image.clone().or_else(|| source.image.clone());
+                stop.description = stop.description.clone().or_else(|| source.description.clone());
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, Untranslated};
 use crate::content::front_matter::{self, FrontMatter, SortBy};
 use crate::content::slug::slugify;
 use crate::content::{Content, Page, PageId, Section, SectionId, SourceFile, taxonomy};
@@ -17,6 +17,22 @@ use crate::markdown::Rendered;
 pub struct LoadOptions {
     /// Include pages marked `draft = true`.
     pub drafts: bool,
+    /// Include pages dated in the future.
+    pub future: bool,
+    /// Include pages past their `expires` date.
+    pub expired: bool,
+    /// "Now" as a Unix timestamp, for scheduling; the system clock when `None`.
+    pub now: Option<i64>,
+}
+
+/// A page left out because of its dates: embargoed until `date`, or expired on it.
+#[derive(Debug, Clone)]
+pub struct Scheduled {
+    pub file: String,
+    pub title: String,
+    pub lang: usize,
+    pub date: crate::content::date::Date,
+    pub embargoed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,12 +82,38 @@ impl Content {
                 &mut bundle_assets,
             )?;
         }
-        let parsed = collect_all(found.into_par_iter().map(parse).collect::<Vec<_>>())?;
+        let mut parsed = collect_all(found.into_par_iter().map(parse).collect::<Vec<_>>())?;
+        inherit_front_matter(&mut parsed);
+        let now = options.now.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
+        let mut scheduled = Vec::new();
         let parsed: Vec<Parsed> = parsed
             .into_iter()
             .filter(|p| options.drafts || !p.meta.draft)
+            .filter(|p| {
+                if p.found.kind == Kind::Section {
+                    return true;
+                }
+                let embargo = p.meta.date.filter(|d| d.timestamp() > now && !options.future);
+                let expiry = p.meta.expires.filter(|d| d.timestamp() <= now && !options.expired);
+                let Some((date, embargoed)) = embargo.map(|d| (d, true)).or(expiry.map(|d| (d, false))) else {
+                    return true;
+                };
+                scheduled.push(Scheduled {
+                    file: p.found.file.shown_as.clone(),
+                    title: p.meta.title.clone().unwrap_or_default(),
+                    lang: p.found.file.lang,
+                    date,
+                    embargoed,
+                });
+                false
+            })
             .collect();
         let mut content = Content {
+            scheduled,
             assets: assets
                 .into_iter()
                 .map(|(path, dir)| {
@@ -90,6 +132,8 @@ impl Content {
             parsed.into_iter().partition(|p| p.found.kind == Kind::Section);
         content.build_sections(config, sections);
         content.build_pages(config, pages, &mut bundle_assets)?;
+        content.add_fallback_pages(config);
+        content.hide_empty_sections(config);
         content.check_unique_paths()?;
         content.order_sections();
         content.taxonomies = taxonomy::collect(config, &content)?;
@@ -111,11 +155,22 @@ impl Content {
         let dirs: BTreeSet<String> = by_dir.keys().cloned().collect();
         for dir in dirs {
             let mut slots = by_dir.remove(&dir).unwrap_or_default();
+            // The default language's _index first: other languages take its settings.
             let template_meta = slots
                 .iter()
                 .flatten()
                 .next()
                 .map(|p| (p.meta.clone(), p.meta.title.clone()));
+            if let Some((original, _)) = &template_meta {
+                for parsed in slots.iter_mut().flatten().filter(|p| p.found.file.lang != 0) {
+                    let meta = &mut parsed.meta;
+                    meta.sort_by = meta.sort_by.or(original.sort_by);
+                    meta.paginate_by = meta.paginate_by.or(original.paginate_by);
+                    meta.page_template = meta.page_template.clone().or_else(|| original.page_template.clone());
+                    meta.archive |= original.archive;
+                    meta.feed |= original.feed;
+                }
+            }
             let mut ids = Vec::with_capacity(languages);
             for (lang, slot) in slots.iter_mut().enumerate() {
                 let language = &config.languages[lang];
@@ -152,6 +207,8 @@ impl Content {
                     pages: Vec::new(),
                     subsections: Vec::new(),
                     translations: Vec::new(),
+                    hidden: false,
+                    archives: Vec::new(),
                     rendered: Rendered::default(),
                 });
                 if let Some(parent) = parent {
@@ -259,6 +316,7 @@ impl Content {
                 translations: Vec::new(),
                 previous: None,
                 next: None,
+                original: None,
                 rendered: Rendered::default(),
             });
         }
@@ -269,10 +327,84 @@ impl Content {
         Ok(())
     }
 
+    /// Under the `fallback` policy, an untranslated article appears in that language with the
+    /// default language's text.
+    fn add_fallback_pages(&mut self, config: &Config) {
+        for (lang, language) in config.languages.iter().enumerate().skip(1) {
+            if language.untranslated != Untranslated::Fallback {
+                continue;
+            }
+            let originals: Vec<PageId> = self
+                .pages_in(0)
+                .filter(|id| self.page(*id).translations[lang].is_none())
+                .collect();
+            for original_id in originals {
+                let original = self.page(original_id);
+                let key = original.file.canonical_key.clone();
+                let path = format!("/{}{}", language.prefix, original.path.trim_start_matches('/'));
+                let section_dir = self.section(original.section).dir.clone();
+                let page = Page {
+                    file: SourceFile {
+                        lang,
+                        ..original.file.clone()
+                    },
+                    meta: original.meta.clone(),
+                    title: original.title.clone(),
+                    slug: original.slug.clone(),
+                    path,
+                    body: original.body.clone(),
+                    body_line: original.body_line,
+                    section: self.section_for_dir(&section_dir, lang),
+                    assets: original.assets.clone(),
+                    translations: Vec::new(),
+                    previous: None,
+                    next: None,
+                    original: Some(original_id),
+                    rendered: Rendered::default(),
+                };
+                let id = PageId(self.pages.len() as u32);
+                self.sections[page.section.0 as usize].pages.push(id);
+                self.pages.push(page);
+                if let Some(slots) = self.pages_by_key.get_mut(&key) {
+                    slots[lang] = Some(id);
+                }
+            }
+        }
+        for page in &mut self.pages {
+            page.translations = self.pages_by_key[&page.file.canonical_key].clone();
+        }
+    }
+
+    /// Under `hide`, a section with neither its own `_index` nor pages in a language does not
+    /// exist there. The home page always exists.
+    fn hide_empty_sections(&mut self, config: &Config) {
+        for index in 0..self.sections.len() {
+            let section = &self.sections[index];
+            let lang = section.lang;
+            let keep = section.dir.is_empty()
+                || section.file.is_some()
+                || !section.pages.is_empty()
+                || config.languages[lang].untranslated == Untranslated::Fallback;
+            if !keep {
+                self.sections[index].hidden = true;
+                if let Some(slots) = self.sections_by_dir.get_mut(&self.sections[index].dir) {
+                    slots[lang] = None;
+                }
+            }
+        }
+        for section in &mut self.sections {
+            section.translations = self.sections_by_dir[&section.dir].clone();
+        }
+    }
+
     fn check_unique_paths(&self) -> Result<()> {
         let mut seen: HashMap<&str, String> = HashMap::new();
         let mut diagnostics = Vec::new();
-        let sections = self.sections.iter().map(|s| (s.path.as_str(), s.shown_as()));
+        let sections = self
+            .sections
+            .iter()
+            .filter(|s| !s.hidden)
+            .map(|s| (s.path.as_str(), s.shown_as()));
         let pages = self
             .pages
             .iter()
@@ -318,8 +450,37 @@ impl Content {
                 page.previous = i.checked_sub(1).map(|j| pages[j]);
                 page.next = pages.get(i + 1).copied();
             }
+            if self.sections[index].meta.archive {
+                self.sections[index].archives = self.archives(&self.sections[index].path, &pages);
+            }
             self.sections[index].pages = pages;
         }
+    }
+}
+
+impl Content {
+    /// Year and month groups of dated `pages`, newest first.
+    fn archives(&self, base: &str, pages: &[PageId]) -> Vec<crate::content::Archive> {
+        let mut groups: std::collections::BTreeMap<(i32, Option<u8>), Vec<PageId>> = Default::default();
+        for id in pages {
+            if let Some(date) = self.page(*id).meta.date {
+                groups.entry((date.year, None)).or_default().push(*id);
+                groups.entry((date.year, Some(date.month))).or_default().push(*id);
+            }
+        }
+        let mut archives: Vec<crate::content::Archive> = groups
+            .into_iter()
+            .map(|((year, month), mut pages)| {
+                pages.sort_by_key(|id| std::cmp::Reverse(self.page(*id).meta.date.map(|d| d.timestamp())));
+                let path = match month {
+                    Some(m) => format!("{base}{year}/{m:02}/"),
+                    None => format!("{base}{year}/"),
+                };
+                crate::content::Archive { year, month, path, pages }
+            })
+            .collect();
+        archives.reverse();
+        archives
     }
 }
 
@@ -462,7 +623,25 @@ fn section_only_fields(meta: &FrontMatter, kind: Kind) -> Option<&'static str> {
         Some("paginate_by")
     } else if meta.page_template.is_some() {
         Some("page_template")
+    } else if meta.archive {
+        Some("archive")
+    } else if meta.feed {
+        Some("feed")
     } else {
         None
+    }
+}
+
+/// Translations take unset dates, tags, stops and extra data from the default-language page.
+fn inherit_front_matter(parsed: &mut [Parsed]) {
+    let originals: HashMap<String, FrontMatter> = parsed
+        .iter()
+        .filter(|p| p.found.file.lang == 0 && p.found.kind != Kind::Section)
+        .map(|p| (p.found.file.canonical_key.clone(), p.meta.clone()))
+        .collect();
+    for p in parsed.iter_mut().filter(|p| p.found.file.lang != 0 && p.found.kind != Kind::Section) {
+        if let Some(original) = originals.get(&p.found.file.canonical_key) {
+            p.meta.inherit_from(original);
+        }
     }
 }

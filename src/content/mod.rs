@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use load::{LoadOptions, is_ignored_name};
+pub use load::{LoadOptions, Scheduled, is_ignored_name};
 
 use crate::markdown::Rendered;
 
@@ -52,6 +52,9 @@ pub struct Page {
     /// Neighbours in the section's order: the one listed before and after this page.
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
+    /// For an untranslated article shown in this language: the default-language page whose
+    /// text this is.
+    pub original: Option<PageId>,
     pub rendered: Rendered,
 }
 
@@ -73,6 +76,10 @@ pub struct Section {
     pub pages: Vec<PageId>,
     pub subsections: Vec<SectionId>,
     pub translations: Vec<Option<SectionId>>,
+    /// The section does not exist in this language (no `_index` and no pages, under `hide`).
+    pub hidden: bool,
+    /// Year and month archives, newest first, when the section sets `archive = true`.
+    pub archives: Vec<Archive>,
     pub rendered: Rendered,
 }
 
@@ -82,6 +89,17 @@ impl Section {
             .as_ref()
             .map_or_else(|| format!("content/{}", self.dir), |f| f.shown_as.clone())
     }
+}
+
+/// The pages of a section from one year, or one month of a year.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    pub year: i32,
+    pub month: Option<u8>,
+    /// Site path: `/news/2014/` or `/news/2014/12/`; starts and ends with `/`.
+    pub path: String,
+    /// Newest first.
+    pub pages: Vec<PageId>,
 }
 
 /// What an `@/…` link or `get_page` names.
@@ -100,6 +118,8 @@ pub struct Content {
     sections_by_dir: HashMap<String, Vec<Option<SectionId>>>,
     /// Files in content folders that are not pages, copied as they are.
     pub assets: Vec<(PathBuf, String)>,
+    /// Pages left out because they are embargoed or expired.
+    pub scheduled: Vec<load::Scheduled>,
 }
 
 impl Content {

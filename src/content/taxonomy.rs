@@ -21,8 +21,11 @@ pub struct TaxonomyTerms {
 
 #[derive(Debug)]
 pub struct Term {
-    /// The term as first written in the front matter.
+    /// The term's name in this language: from the `.ftl` message `<taxonomy>-<slug>` when
+    /// there is one, else as first written in the front matter.
     pub name: String,
+    /// Whether `name` came from a UI string of this language.
+    pub translated: bool,
     pub slug: String,
     /// Site path of the term page; starts and ends with `/`.
     pub path: String,
@@ -74,6 +77,7 @@ pub fn collect(config: &Config, content: &Content) -> Result<Vec<TaxonomyTerms>>
                         .entry(slug.clone())
                         .or_insert_with(|| Term {
                             name: name.clone(),
+                            translated: false,
                             path: format!("{base}{slug}/"),
                             slug,
                             pages: Vec::new(),
@@ -101,4 +105,42 @@ pub fn collect(config: &Config, content: &Content) -> Result<Vec<TaxonomyTerms>>
         }
     }
     Ok(all)
+}
+
+/// The UI-string id holding a term's name in a language: `tags-bien-gioi`.
+pub fn message_id(taxonomy: &str, slug: &str) -> String {
+    format!("{taxonomy}-{slug}")
+}
+
+/// Gives terms their names in each language from the `.ftl` files, so the Vietnamese tag
+/// `Biên giới` reads `Border` on English pages and keeps one URL key across languages.
+pub fn localise_names(config: &Config, content: &mut Content, i18n: &crate::i18n::I18n) {
+    for taxonomy in &mut content.taxonomies {
+        let name = &config.taxonomies[taxonomy.taxonomy].name;
+        for term in &mut taxonomy.terms {
+            let id = message_id(name, &term.slug);
+            if i18n.has_message(taxonomy.lang, &id) {
+                if let Ok(text) = i18n.translate(taxonomy.lang, &id, None) {
+                    term.name = text;
+                    term.translated = true;
+                }
+            }
+        }
+    }
+}
+
+impl Content {
+    /// The terms of taxonomy `taxonomy` (index in config) in `lang`.
+    pub fn terms(&self, taxonomy: usize, lang: usize) -> Option<&TaxonomyTerms> {
+        self.taxonomies.iter().find(|t| t.taxonomy == taxonomy && t.lang == lang)
+    }
+
+    pub fn term(&self, taxonomy: usize, lang: usize, slug: &str) -> Option<&Term> {
+        let terms = self.terms(taxonomy, lang)?;
+        terms
+            .terms
+            .binary_search_by(|t| t.slug.as_str().cmp(slug))
+            .ok()
+            .map(|i| &terms.terms[i])
+    }
 }

@@ -43,6 +43,8 @@ pub(crate) struct TranslationView<'a> {
     /// The translation's URL, or the language's home page when `exists` is false.
     pub(crate) permalink: String,
     pub(crate) exists: bool,
+    /// The version exists only as the default-language text shown under this language.
+    pub(crate) fallback: bool,
     pub(crate) current: bool,
 }
 
@@ -52,17 +54,30 @@ pub(crate) fn translations<'a>(
     current: usize,
     paths: impl Fn(usize) -> Option<String>,
 ) -> Vec<TranslationView<'a>> {
+    translations_with_fallbacks(config, content, current, |lang| paths(lang).map(|p| (p, false)))
+}
+
+/// Like `translations`, where each version may be a fallback.
+pub(crate) fn translations_with_fallbacks<'a>(
+    config: &'a Config,
+    content: &Content,
+    current: usize,
+    versions: impl Fn(usize) -> Option<(String, bool)>,
+) -> Vec<TranslationView<'a>> {
     config
         .languages
         .iter()
         .enumerate()
         .map(|(lang, language)| {
-            let path = paths(lang);
+            let version = versions(lang);
+            let fallback = version.as_ref().is_some_and(|v| v.1);
+            let path = version.map(|v| v.0);
             TranslationView {
                 code: &language.code,
                 name: &language.name,
                 locale: &language.locale,
                 exists: path.is_some(),
+                fallback,
                 permalink: config
                     .permalink(&path.unwrap_or_else(|| content.section(content.home(lang)).path.clone())),
                 current: lang == current,
@@ -108,6 +123,13 @@ struct PageView<'a> {
     previous: Option<LinkView<'a>>,
     next: Option<LinkView<'a>>,
     translations: Vec<TranslationView<'a>>,
+    /// True when this is the default-language text shown under another language.
+    fallback: bool,
+    /// Language of the text itself (differs from `lang` on a fallback).
+    content_lang: &'a str,
+    /// Where the text really lives: the page itself, or the original of a fallback.
+    canonical: String,
+    stops: &'a [crate::content::front_matter::Stop],
 }
 
 fn link<'a>(config: &Config, title: &'a str, path: &str) -> LinkView<'a> {
@@ -125,16 +147,17 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
         .meta
         .taxonomies
         .iter()
-        .map(|(name, terms)| {
-            let base = format!("/{}{}/", language.prefix, crate::content::slug::slugify(name));
+        .filter_map(|(name, terms)| {
+            let index = config.taxonomies.iter().position(|t| &t.name == name)?;
             let refs = terms
                 .iter()
+                .filter_map(|term| content.term(index, page.file.lang, &crate::content::slug::slugify(term)))
                 .map(|term| TermRef {
-                    name: term,
-                    permalink: config.permalink(&format!("{base}{}/", crate::content::slug::slugify(term))),
+                    name: &term.name,
+                    permalink: config.permalink(&term.path),
                 })
                 .collect();
-            (name.as_str(), refs)
+            Some((name.as_str(), refs))
         })
         .collect();
     let view = PageView {
@@ -169,9 +192,13 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
         next: page
             .next
             .map(|p| link(config, &content.page(p).title, &content.page(p).path)),
-        translations: translations(config, content, page.file.lang, |lang| {
-            page.translations[lang].map(|t| content.page(t).path.clone())
+        translations: translations_with_fallbacks(config, content, page.file.lang, |lang| {
+            page.translations[lang].map(|t| (content.page(t).path.clone(), content.page(t).original.is_some()))
         }),
+        fallback: page.original.is_some(),
+        content_lang: &config.languages[page.original.map_or(page.file.lang, |o| content.page(o).file.lang)].code,
+        canonical: config.permalink(&page.original.map_or(&page.path, |o| &content.page(o).path)),
+        stops: &page.meta.stops,
     };
     Value::from_serializable(&view)
 }
@@ -189,6 +216,17 @@ struct SectionView<'a> {
     paginate_by: Option<usize>,
     subsections: Vec<LinkView<'a>>,
     translations: Vec<TranslationView<'a>>,
+    archives: Vec<ArchiveLink>,
+}
+
+#[derive(Serialize)]
+struct ArchiveLink {
+    year: i32,
+    month: Option<u8>,
+    /// First day of the period, for `| date(format="month")`.
+    date: String,
+    permalink: String,
+    count: usize,
 }
 
 /// A section as a map, with `pages` holding the already-built page values (shared, not copied).
@@ -217,6 +255,17 @@ pub(crate) fn section_value(
         translations: translations(config, content, section.lang, |lang| {
             section.translations[lang].map(|s| content.section(s).path.clone())
         }),
+        archives: section
+            .archives
+            .iter()
+            .map(|a| ArchiveLink {
+                year: a.year,
+                month: a.month,
+                date: format!("{:04}-{:02}-01", a.year, a.month.unwrap_or(1)),
+                permalink: config.permalink(&a.path),
+                count: a.pages.len(),
+            })
+            .collect(),
     };
     let pages: Vec<Value> = section
         .pages

@@ -1,0 +1,213 @@
+//! What machines read: Atom and RSS feeds, the sitemap with language alternates, robots.txt.
+
+use crate::config::Config;
+use crate::content::date::Date;
+use crate::content::{Content, Page, PageId};
+
+/// The XML text of `text`, safe inside elements and attributes.
+pub fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One feed: its title, where it lives, and the pages in it (newest first).
+pub struct Feed<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub lang: usize,
+    /// Site path of the HTML page the feed follows, e.g. `/en/news/`.
+    pub html_path: &'a str,
+    pub pages: Vec<PageId>,
+}
+
+/// Pages that belong in a feed: dated, and really in that language (no fallbacks).
+pub fn feed_pages(content: &Content, ids: impl IntoIterator<Item = PageId>, limit: usize) -> Vec<PageId> {
+    let mut pages: Vec<PageId> = ids
+        .into_iter()
+        .filter(|id| {
+            let page = content.page(*id);
+            page.original.is_none() && page.meta.date.is_some()
+        })
+        .collect();
+    pages.sort_by_key(|id| std::cmp::Reverse(content.page(*id).meta.date.map(|d| d.timestamp())));
+    pages.truncate(limit);
+    pages
+}
+
+fn newest(content: &Content, pages: &[PageId]) -> Option<Date> {
+    pages
+        .iter()
+        .filter_map(|id| {
+            let page = content.page(*id);
+            page.meta.updated.or(page.meta.date)
+        })
+        .max_by_key(Date::timestamp)
+}
+
+fn entry_html<'a>(config: &Config, page: &'a Page) -> &'a str {
+    if config.feed_full_content {
+        &page.rendered.html
+    } else {
+        page.rendered.summary_html.as_deref().unwrap_or(&page.rendered.html)
+    }
+}
+
+pub fn atom(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str) -> String {
+    let language = &config.languages[feed.lang];
+    let self_url = escape_xml(&config.permalink(self_path));
+    let updated = newest(content, &feed.pages).map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |d| d.rfc3339());
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{self_url}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{self_url}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n",
+        escape_xml(&language.code),
+        escape_xml(feed.title),
+        escape_xml(feed.description),
+        escape_xml(&config.permalink(feed.html_path)),
+        escape_xml(&language.title),
+    );
+    for id in &feed.pages {
+        let page = content.page(*id);
+        let link = escape_xml(&config.permalink(&page.path));
+        let published = page.meta.date.map(|d| d.rfc3339()).unwrap_or_default();
+        let updated = page.meta.updated.or(page.meta.date).map(|d| d.rfc3339()).unwrap_or_default();
+        xml.push_str(&format!(
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{link}</id>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n",
+            escape_xml(&page.title)
+        ));
+        for author in &page.meta.authors {
+            xml.push_str(&format!("    <author><name>{}</name></author>\n", escape_xml(author)));
+        }
+        if let Some(description) = &page.meta.description {
+            xml.push_str(&format!("    <summary>{}</summary>\n", escape_xml(description)));
+        }
+        xml.push_str(&format!(
+            "    <content type=\"html\" xml:base=\"{link}\">{}</content>\n  </entry>\n",
+            escape_xml(entry_html(config, page))
+        ));
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+pub fn rss(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str) -> String {
+    let language = &config.languages[feed.lang];
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n<channel>\n  <title>{}</title>\n  <link>{}</link>\n  <description>{}</description>\n  <language>{}</language>\n  <atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
+        escape_xml(feed.title),
+        escape_xml(&config.permalink(feed.html_path)),
+        escape_xml(feed.description),
+        escape_xml(&language.locale),
+        escape_xml(&config.permalink(self_path)),
+    );
+    if let Some(date) = newest(content, &feed.pages) {
+        xml.push_str(&format!("  <lastBuildDate>{}</lastBuildDate>\n", date.rfc2822()));
+    }
+    for id in &feed.pages {
+        let page = content.page(*id);
+        let link = escape_xml(&config.permalink(&page.path));
+        xml.push_str(&format!(
+            "  <item>\n    <title>{}</title>\n    <link>{link}</link>\n    <guid isPermaLink=\"true\">{link}</guid>\n",
+            escape_xml(&page.title)
+        ));
+        if let Some(date) = page.meta.date {
+            xml.push_str(&format!("    <pubDate>{}</pubDate>\n", date.rfc2822()));
+        }
+        xml.push_str(&format!(
+            "    <description>{}</description>\n  </item>\n",
+            escape_xml(entry_html(config, page))
+        ));
+    }
+    xml.push_str("</channel>\n</rss>\n");
+    xml
+}
+
+/// One URL of the sitemap and its versions in other languages.
+struct SitemapEntry {
+    path: String,
+    lastmod: Option<Date>,
+    /// (language code, site path) of every real version, this one included.
+    alternates: Vec<(String, String)>,
+}
+
+pub fn sitemap(config: &Config, content: &Content) -> String {
+    let code = |lang: usize| config.languages[lang].code.clone();
+    let mut entries = Vec::new();
+    for section in content.sections.iter().filter(|s| !s.hidden) {
+        let alternates = section
+            .translations
+            .iter()
+            .enumerate()
+            .filter_map(|(lang, s)| s.map(|s| (code(lang), content.section(s).path.clone())))
+            .collect();
+        entries.push(SitemapEntry {
+            path: section.path.clone(),
+            lastmod: section.meta.updated.or(section.meta.date),
+            alternates,
+        });
+    }
+    for page in content.pages.iter().filter(|p| p.original.is_none()) {
+        let alternates = page
+            .translations
+            .iter()
+            .enumerate()
+            .filter_map(|(lang, p)| p.map(|p| (lang, content.page(p))))
+            .filter(|(_, p)| p.original.is_none())
+            .map(|(lang, p)| (code(lang), p.path.clone()))
+            .collect();
+        entries.push(SitemapEntry {
+            path: page.path.clone(),
+            lastmod: page.meta.updated.or(page.meta.date),
+            alternates,
+        });
+    }
+    for taxonomy in &content.taxonomies {
+        for term in &taxonomy.terms {
+            entries.push(SitemapEntry {
+                path: term.path.clone(),
+                lastmod: None,
+                alternates: Vec::new(),
+            });
+        }
+    }
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for entry in entries {
+        xml.push_str("  <url>\n    <loc>");
+        xml.push_str(&escape_xml(&config.permalink(&entry.path)));
+        xml.push_str("</loc>\n");
+        if let Some(date) = entry.lastmod {
+            xml.push_str(&format!("    <lastmod>{}</lastmod>\n", date.rfc3339()));
+        }
+        if entry.alternates.len() > 1 {
+            for (lang, path) in &entry.alternates {
+                xml.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{}\"/>\n",
+                    escape_xml(&config.permalink(path))
+                ));
+            }
+            if let Some((_, path)) = entry.alternates.iter().find(|(lang, _)| *lang == config.languages[0].code) {
+                xml.push_str(&format!(
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
+                    escape_xml(&config.permalink(path))
+                ));
+            }
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+pub fn robots(config: &Config) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url)
+}

@@ -51,7 +51,10 @@ pub enum FeedSource {
     /// Every article of a language.
     Language(usize),
     Section(SectionId),
-    Term { index: usize, term: usize },
+    Term {
+        index: usize,
+        term: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

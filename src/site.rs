@@ -13,12 +13,12 @@ use crate::content::{Content, LoadOptions, PageId, SectionId};
 use crate::error::{Diagnostic, Error, Result, collect_all};
 use crate::i18n::I18n;
 use crate::jobs::{self, Job};
-use crate::markdown::{Markdown, RenderContext, Rendered};
 use crate::jobs::{FeedFormat, FeedSource};
+use crate::markdown::{Markdown, RenderContext, Rendered};
 use crate::output::{self, Bytes, OutputFile, WriteStats};
-use crate::syndication::{self, Feed};
 use crate::render::views::{self, ConfigView};
 use crate::render::{Renderer, SiteData};
+use crate::syndication::{self, Feed};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -393,7 +393,9 @@ fn render_job(
             context.insert_value(
                 "translations",
                 Value::from_serializable(&views::translations(config, content, taxonomy.lang, |lang| {
-                    content.term(taxonomy.taxonomy, lang, &entry.slug).map(|t| t.path.clone())
+                    content
+                        .term(taxonomy.taxonomy, lang, &entry.slug)
+                        .map(|t| t.path.clone())
                 })),
             );
             let template = taxonomy_template(renderer, name, "single");
@@ -443,7 +445,13 @@ fn render_job(
                 "translations",
                 Value::from_serializable(&views::translations(config, content, section.lang, |lang| {
                     section.translations[lang]
-                        .and_then(|s| content.section(s).archives.iter().find(|a| a.year == entry.year && a.month == entry.month))
+                        .and_then(|s| {
+                            content
+                                .section(s)
+                                .archives
+                                .iter()
+                                .find(|a| a.year == entry.year && a.month == entry.month)
+                        })
                         .map(|a| a.path.clone())
                 })),
             );

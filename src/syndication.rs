@@ -58,14 +58,18 @@ fn entry_html<'a>(config: &Config, page: &'a Page) -> &'a str {
     if config.feed_full_content {
         &page.rendered.html
     } else {
-        page.rendered.summary_html.as_deref().unwrap_or(&page.rendered.html)
+        page.rendered
+            .summary_html
+            .as_deref()
+            .unwrap_or(&page.rendered.html)
     }
 }
 
 pub fn atom(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str) -> String {
     let language = &config.languages[feed.lang];
     let self_url = escape_xml(&config.permalink(self_path));
-    let updated = newest(content, &feed.pages).map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |d| d.rfc3339());
+    let updated =
+        newest(content, &feed.pages).map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), |d| d.rfc3339());
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{self_url}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{self_url}</id>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n",
         escape_xml(&language.code),
@@ -78,13 +82,21 @@ pub fn atom(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str
         let page = content.page(*id);
         let link = escape_xml(&config.permalink(&page.path));
         let published = page.meta.date.map(|d| d.rfc3339()).unwrap_or_default();
-        let updated = page.meta.updated.or(page.meta.date).map(|d| d.rfc3339()).unwrap_or_default();
+        let updated = page
+            .meta
+            .updated
+            .or(page.meta.date)
+            .map(|d| d.rfc3339())
+            .unwrap_or_default();
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{link}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{link}</id>\n    <published>{published}</published>\n    <updated>{updated}</updated>\n",
             escape_xml(&page.title)
         ));
         for author in &page.meta.authors {
-            xml.push_str(&format!("    <author><name>{}</name></author>\n", escape_xml(author)));
+            xml.push_str(&format!(
+                "    <author><name>{}</name></author>\n",
+                escape_xml(author)
+            ));
         }
         if let Some(description) = &page.meta.description {
             xml.push_str(&format!("    <summary>{}</summary>\n", escape_xml(description)));
@@ -195,7 +207,11 @@ pub fn sitemap(config: &Config, content: &Content) -> String {
                     escape_xml(&config.permalink(path))
                 ));
             }
-            if let Some((_, path)) = entry.alternates.iter().find(|(lang, _)| *lang == config.languages[0].code) {
+            if let Some((_, path)) = entry
+                .alternates
+                .iter()
+                .find(|(lang, _)| *lang == config.languages[0].code)
+            {
                 xml.push_str(&format!(
                     "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>\n",
                     escape_xml(&config.permalink(path))
@@ -209,5 +225,8 @@ pub fn sitemap(config: &Config, content: &Content) -> String {
 }
 
 pub fn robots(config: &Config) -> String {
-    format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", config.base_url)
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        config.base_url
+    )
 }

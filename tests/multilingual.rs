@@ -12,7 +12,10 @@ use common::{Site, main_of};
 fn tool_available(program: &str, install: &str) -> bool {
     let found = Command::new(program).arg("--version").output().is_ok();
     if !found {
-        assert!(std::env::var_os("CI").is_none(), "{program} is required in CI: {install}");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is required in CI: {install}"
+        );
         eprintln!("\n!!! SKIPPED: {program} is not installed ({install}); this check did not run !!!\n");
     }
     found
@@ -33,8 +36,17 @@ fn feedparser(file: &Path) -> (usize, String) {
     let script = "import sys, feedparser\nd = feedparser.parse(sys.argv[1])\n\
                   assert not d.bozo, repr(d.bozo_exception)\n\
                   print(len(d.entries), d.feed.get('language', ''))";
-    let output = Command::new("python3").args(["-c", script]).arg(file).output().unwrap();
-    assert!(output.status.success(), "feedparser rejects {}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
+    let output = Command::new("python3")
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "feedparser rejects {}: {}",
+        file.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     let (count, lang) = text.trim().split_once(' ').unwrap_or((text.trim(), ""));
     (count.parse().unwrap(), lang.to_owned())
@@ -45,7 +57,11 @@ fn html_files(site: &Site) -> Vec<(String, String)> {
         .into_iter()
         .filter(|(path, _)| path.extension().is_some_and(|e| e == "html"))
         .map(|(path, (bytes, _))| {
-            let rel = path.strip_prefix(site.root().join("public")).unwrap().display().to_string();
+            let rel = path
+                .strip_prefix(site.root().join("public"))
+                .unwrap()
+                .display()
+                .to_string();
             (rel, String::from_utf8(bytes).unwrap())
         })
         .collect()
@@ -61,14 +77,19 @@ fn every_sample_page_links_its_translations_and_x_default() {
             continue; // redirects of aliases
         }
         let lang = &html[html.find("<html lang=\"").unwrap() + 12..][..2];
-        assert!(html.contains(&format!("hreflang=\"{lang}\" href=")), "{file} lacks its own alternate");
+        assert!(
+            html.contains(&format!("hreflang=\"{lang}\" href=")),
+            "{file} lacks its own alternate"
+        );
         assert!(html.contains("hreflang=\"x-default\""), "{file} lacks x-default");
         checked += 1;
     }
     assert!(checked > 40, "{checked}");
     let article = site.public("km/news/hop-tac-dak-nong-mondulkiri/index.html");
     for (code, prefix) in [("vi", ""), ("en", "en/"), ("km", "km/")] {
-        let link = format!("<link rel=\"alternate\" hreflang=\"{code}\" href=\"https://ngoaivu.daknong.example/{prefix}news/hop-tac-dak-nong-mondulkiri/\">");
+        let link = format!(
+            "<link rel=\"alternate\" hreflang=\"{code}\" href=\"https://ngoaivu.daknong.example/{prefix}news/hop-tac-dak-nong-mondulkiri/\">"
+        );
         assert!(article.contains(&link), "missing {link}");
     }
     assert!(article.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://ngoaivu.daknong.example/news/hop-tac-dak-nong-mondulkiri/\">"));
@@ -81,22 +102,43 @@ fn sitemap_and_feeds_validate_and_parse() {
     let public = site.root().join("public");
     let sitemap = site.public("sitemap.xml");
     assert!(sitemap.contains("<xhtml:link rel=\"alternate\" hreflang=\"km\" href=\"https://ngoaivu.daknong.example/km/news/hop-tac-dak-nong-mondulkiri/\"/>"));
-    assert!(site.public("robots.txt").contains("Sitemap: https://ngoaivu.daknong.example/sitemap.xml"));
-    let feeds = ["atom.xml", "rss.xml", "en/atom.xml", "en/rss.xml", "km/atom.xml", "km/rss.xml", "news/atom.xml", "km/news/rss.xml"];
+    assert!(
+        site.public("robots.txt")
+            .contains("Sitemap: https://ngoaivu.daknong.example/sitemap.xml")
+    );
+    let feeds = [
+        "atom.xml",
+        "rss.xml",
+        "en/atom.xml",
+        "en/rss.xml",
+        "km/atom.xml",
+        "km/rss.xml",
+        "news/atom.xml",
+        "km/news/rss.xml",
+    ];
     for feed in feeds {
         let text = site.public(feed);
-        assert!(text.contains("https://ngoaivu.daknong.example/"), "{feed}: absolute URLs");
+        assert!(
+            text.contains("https://ngoaivu.daknong.example/"),
+            "{feed}: absolute URLs"
+        );
     }
     assert!(site.public("km/atom.xml").contains("xml:lang=\"km\""));
     assert!(site.public("km/rss.xml").contains("<language>km-KH</language>"));
     if tool_available("xmllint", "apt-get install libxml2-utils") {
         let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/schemas/sitemap.xsd");
-        xmllint(&["--noout", "--schema", schema.to_str().unwrap()], &public.join("sitemap.xml"));
+        xmllint(
+            &["--noout", "--schema", schema.to_str().unwrap()],
+            &public.join("sitemap.xml"),
+        );
         for feed in feeds {
             xmllint(&["--noout"], &public.join(feed));
         }
     }
-    if Command::new("python3").args(["-c", "import feedparser"]).output().is_ok_and(|o| o.status.success())
+    if Command::new("python3")
+        .args(["-c", "import feedparser"])
+        .output()
+        .is_ok_and(|o| o.status.success())
         || tool_available("feedparser-missing", "pip install feedparser")
     {
         for feed in feeds {
@@ -125,7 +167,10 @@ fn hide_policy_leaves_untranslated_articles_out() {
     // dau-tu.md has no Khmer version.
     assert!(!site.exists("km/news/dau-tu/index.html"));
     let vi = site.public("news/dau-tu/index.html");
-    assert!(vi.contains("<span class=\"unavailable\" lang=\"km\""), "switcher marks Khmer unavailable");
+    assert!(
+        vi.contains("<span class=\"unavailable\" lang=\"km\""),
+        "switcher marks Khmer unavailable"
+    );
     assert!(!site.public("km/atom.xml").contains("dau-tu"));
 }
 
@@ -134,14 +179,30 @@ fn fallback_policy_shows_the_original_under_khmer_navigation() {
     let site = untranslated_site("fallback");
     let km = site.public("km/news/dau-tu/index.html");
     assert!(km.contains("<html lang=\"km\">"));
-    assert!(km.contains("អត្ថបទនេះមិនទាន់បានបកប្រែជាភាសាខ្មែរនៅឡើយទេ"), "Khmer notice");
-    assert!(km.contains("<div class=\"prose\" lang=\"vi\"><p>Tám dự án FDI"), "{}", main_of(&km));
+    assert!(
+        km.contains("អត្ថបទនេះមិនទាន់បានបកប្រែជាភាសាខ្មែរនៅឡើយទេ"),
+        "Khmer notice"
+    );
+    assert!(
+        km.contains("<div class=\"prose\" lang=\"vi\"><p>Tám dự án FDI"),
+        "{}",
+        main_of(&km)
+    );
     assert!(km.contains("<link rel=\"canonical\" href=\"https://example.org/news/dau-tu/\">"));
     assert!(km.contains(">ទំព័រដើម</a>"), "Khmer navigation");
-    assert!(!km.contains("hreflang=\"km\" href"), "a fallback is not announced as a translation");
-    assert!(!site.public("km/atom.xml").contains("dau-tu"), "left out of the Khmer feed");
+    assert!(
+        !km.contains("hreflang=\"km\" href"),
+        "a fallback is not announced as a translation"
+    );
+    assert!(
+        !site.public("km/atom.xml").contains("dau-tu"),
+        "left out of the Khmer feed"
+    );
     assert!(!site.public("km/rss.xml").contains("dau-tu"));
-    assert!(!site.public("sitemap.xml").contains("km/news/dau-tu"), "left out of the sitemap");
+    assert!(
+        !site.public("sitemap.xml").contains("km/news/dau-tu"),
+        "left out of the sitemap"
+    );
     // The English policy is still `hide`.
     assert!(!site.exists("en/news/dau-tu/index.html"));
 }
@@ -149,7 +210,10 @@ fn fallback_policy_shows_the_original_under_khmer_navigation() {
 #[test]
 fn translations_inherit_dates_and_tags_from_the_original() {
     let site = Site::fixture("basic");
-    site.write("locales/km/terms.ftl", "tags-doi-ngoai = ការបរទេស\ntags-bien-gioi = ព្រំដែន\n");
+    site.write(
+        "locales/km/terms.ftl",
+        "tags-doi-ngoai = ការបរទេស\ntags-bien-gioi = ព្រំដែន\n",
+    );
     site.write(
         "content/news/bien-gioi.km.md",
         "+++\ntitle = \"ការខណ្ឌសីមា\"\n+++\nអត្ថបទ។\n",
@@ -162,14 +226,23 @@ fn translations_inherit_dates_and_tags_from_the_original() {
     assert!(km_article.contains("<a href=\"https://example.org/km/tags/doi-ngoai/\">ការបរទេស</a>"));
     let term = site.public("km/tags/doi-ngoai/index.html");
     assert!(term.contains("<h1>ការបរទេស</h1>"));
-    assert!(term.contains("href=\"https://example.org/tags/doi-ngoai/\" hreflang=\"vi\""), "switcher links the Vietnamese term");
+    assert!(
+        term.contains("href=\"https://example.org/tags/doi-ngoai/\" hreflang=\"vi\""),
+        "switcher links the Vietnamese term"
+    );
 }
 
 #[test]
 fn future_and_expired_pages_wait_for_their_dates() {
     let site = Site::fixture("basic");
-    site.write("content/news/sap-toi.md", "+++\ntitle = \"Sắp tới\"\ndate = 2999-01-01\n+++\nChưa đến ngày.\n");
-    site.write("content/news/het-han.md", "+++\ntitle = \"Hết hạn\"\ndate = 2014-01-01\nexpires = 2015-01-01\n+++\nĐã hết hạn.\n");
+    site.write(
+        "content/news/sap-toi.md",
+        "+++\ntitle = \"Sắp tới\"\ndate = 2999-01-01\n+++\nChưa đến ngày.\n",
+    );
+    site.write(
+        "content/news/het-han.md",
+        "+++\ntitle = \"Hết hạn\"\ndate = 2014-01-01\nexpires = 2015-01-01\n+++\nĐã hết hạn.\n",
+    );
     site.build(&[]);
     assert!(!site.exists("news/sap-toi/index.html"));
     assert!(!site.exists("news/het-han/index.html"));
@@ -186,5 +259,8 @@ fn news_archives_by_year_and_month() {
     assert!(month.contains("<h1>tháng 12 năm 2014</h1>"));
     assert!(main_of(&month).contains("hoi-nhap-quoc-te-thu-hut-dau-tu"));
     assert!(site.public("km/news/2014/index.html").contains("<h1>២០១៤</h1>"));
-    assert!(site.public("en/news/2014/12/index.html").contains("<h1>December 2014</h1>"));
+    assert!(
+        site.public("en/news/2014/12/index.html")
+            .contains("<h1>December 2014</h1>")
+    );
 }

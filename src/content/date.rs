@@ -80,7 +80,9 @@ impl Date {
     /// RFC 2822, as RSS wants: `Mon, 22 Dec 2014 00:00:00 +0700`.
     pub fn rfc2822(&self) -> String {
         const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
         let (h, m, s) = self.time.unwrap_or((0, 0, 0));
         let weekday = DAYS[days_from_civil(self.year, self.month, self.day).rem_euclid(7) as usize];
         let offset = self.offset_minutes.unwrap_or(0);
@@ -219,7 +221,10 @@ mod tests {
 
     #[test]
     fn rss_dates_name_the_weekday() {
-        assert_eq!(Date::parse("2014-12-22").unwrap().rfc2822(), "Mon, 22 Dec 2014 00:00:00 +0000");
+        assert_eq!(
+            Date::parse("2014-12-22").unwrap().rfc2822(),
+            "Mon, 22 Dec 2014 00:00:00 +0000"
+        );
         assert_eq!(
             Date::parse("2014-12-22T08:30:00+07:00").unwrap().rfc2822(),
             "Mon, 22 Dec 2014 08:30:00 +0700"

@@ -98,8 +98,12 @@ impl Content {
                     return true;
                 }
                 let embargo = p.meta.date.filter(|d| d.timestamp() > now && !options.future);
-                let expiry = p.meta.expires.filter(|d| d.timestamp() <= now && !options.expired);
-                let Some((date, embargoed)) = embargo.map(|d| (d, true)).or(expiry.map(|d| (d, false))) else {
+                let expiry = p
+                    .meta
+                    .expires
+                    .filter(|d| d.timestamp() <= now && !options.expired);
+                let Some((date, embargoed)) = embargo.map(|d| (d, true)).or(expiry.map(|d| (d, false)))
+                else {
                     return true;
                 };
                 scheduled.push(Scheduled {
@@ -166,7 +170,10 @@ impl Content {
                     let meta = &mut parsed.meta;
                     meta.sort_by = meta.sort_by.or(original.sort_by);
                     meta.paginate_by = meta.paginate_by.or(original.paginate_by);
-                    meta.page_template = meta.page_template.clone().or_else(|| original.page_template.clone());
+                    meta.page_template = meta
+                        .page_template
+                        .clone()
+                        .or_else(|| original.page_template.clone());
                     meta.archive |= original.archive;
                     meta.feed |= original.feed;
                 }
@@ -476,7 +483,12 @@ impl Content {
                     Some(m) => format!("{base}{year}/{m:02}/"),
                     None => format!("{base}{year}/"),
                 };
-                crate::content::Archive { year, month, path, pages }
+                crate::content::Archive {
+                    year,
+                    month,
+                    path,
+                    pages,
+                }
             })
             .collect();
         archives.reverse();
@@ -639,7 +651,10 @@ fn inherit_front_matter(parsed: &mut [Parsed]) {
         .filter(|p| p.found.file.lang == 0 && p.found.kind != Kind::Section)
         .map(|p| (p.found.file.canonical_key.clone(), p.meta.clone()))
         .collect();
-    for p in parsed.iter_mut().filter(|p| p.found.file.lang != 0 && p.found.kind != Kind::Section) {
+    for p in parsed
+        .iter_mut()
+        .filter(|p| p.found.file.lang != 0 && p.found.kind != Kind::Section)
+    {
         if let Some(original) = originals.get(&p.found.file.canonical_key) {
             p.meta.inherit_from(original);
         }

@@ -119,11 +119,11 @@ pub fn localise_names(config: &Config, content: &mut Content, i18n: &crate::i18n
         let name = &config.taxonomies[taxonomy.taxonomy].name;
         for term in &mut taxonomy.terms {
             let id = message_id(name, &term.slug);
-            if i18n.has_message(taxonomy.lang, &id) {
-                if let Ok(text) = i18n.translate(taxonomy.lang, &id, None) {
-                    term.name = text;
-                    term.translated = true;
-                }
+            if i18n.has_message(taxonomy.lang, &id)
+                && let Ok(text) = i18n.translate(taxonomy.lang, &id, None)
+            {
+                term.name = text;
+                term.translated = true;
             }
         }
     }
@@ -132,7 +132,9 @@ pub fn localise_names(config: &Config, content: &mut Content, i18n: &crate::i18n
 impl Content {
     /// The terms of taxonomy `taxonomy` (index in config) in `lang`.
     pub fn terms(&self, taxonomy: usize, lang: usize) -> Option<&TaxonomyTerms> {
-        self.taxonomies.iter().find(|t| t.taxonomy == taxonomy && t.lang == lang)
+        self.taxonomies
+            .iter()
+            .find(|t| t.taxonomy == taxonomy && t.lang == lang)
     }
 
     pub fn term(&self, taxonomy: usize, lang: usize, slug: &str) -> Option<&Term> {

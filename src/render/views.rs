@@ -193,11 +193,15 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
             .next
             .map(|p| link(config, &content.page(p).title, &content.page(p).path)),
         translations: translations_with_fallbacks(config, content, page.file.lang, |lang| {
-            page.translations[lang].map(|t| (content.page(t).path.clone(), content.page(t).original.is_some()))
+            page.translations[lang]
+                .map(|t| (content.page(t).path.clone(), content.page(t).original.is_some()))
         }),
         fallback: page.original.is_some(),
-        content_lang: &config.languages[page.original.map_or(page.file.lang, |o| content.page(o).file.lang)].code,
-        canonical: config.permalink(&page.original.map_or(&page.path, |o| &content.page(o).path)),
+        content_lang: &config.languages[page
+            .original
+            .map_or(page.file.lang, |o| content.page(o).file.lang)]
+        .code,
+        canonical: config.permalink(page.original.map_or(&page.path, |o| &content.page(o).path)),
         stops: &page.meta.stops,
     };
     Value::from_serializable(&view)

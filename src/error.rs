@@ -6,6 +6,8 @@ use std::path::Path;
 /// How serious a diagnostic is: errors stop the build, warnings are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
+    /// Worth knowing, nothing to fix (an embargoed article, say).
+    Note,
     Warning,
     Error,
 }
@@ -40,6 +42,13 @@ impl Diagnostic {
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    pub fn note(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Note,
             ..Diagnostic::error(file, message)
         }
     }
@@ -81,6 +90,7 @@ impl fmt::Display for Diagnostic {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         };
         write!(f, "{}: {label}: {}", self.location(), self.message)?;
         if let Some(hint) = &self.hint {

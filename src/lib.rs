@@ -2,6 +2,7 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
 pub mod config;
 pub mod content;
 mod embedded;
@@ -10,11 +11,13 @@ mod fs;
 pub mod i18n;
 pub mod jobs;
 pub mod markdown;
+pub mod new;
 pub mod output;
 pub mod render;
 pub mod site;
 pub mod syndication;
 pub mod text;
+pub mod translations;
 
 pub use error::{Diagnostic, Error, Result};
 pub use site::{BuildOptions, BuildReport, build};

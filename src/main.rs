@@ -3,8 +3,10 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use mekong::{BuildOptions, Diagnostic, build};
+use clap::{Parser, Subcommand, ValueEnum};
+use mekong::config::Config;
+use mekong::site::resolve_root;
+use mekong::{BuildOptions, Diagnostic, Error};
 
 #[derive(Parser)]
 #[command(
@@ -21,82 +23,189 @@ struct Cli {
 enum Command {
     /// Build the site into a folder of static files ready to upload.
     Build {
-        /// The site folder, holding config.toml [default: the current folder]
-        #[arg(long, value_name = "DIR")]
-        root: Option<PathBuf>,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Where to write the site [default: public/ inside the site folder]
         #[arg(long, short, value_name = "DIR")]
         output: Option<PathBuf>,
         /// Use this address instead of base_url from config.toml, e.g. https://example.org/ngoai-vu/
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Include pages marked draft = true
+    },
+    /// Check the site without writing it: broken links, missing and stale translations,
+    /// missing UI strings, images without alt text, pages without a description.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// How to print the report
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+    /// Show every article in every language: translated, unmarked, stale, fallback or missing.
+    Translations {
+        /// The site folder, holding config.toml [default: the current folder]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// How to print the table
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Record that this translation (e.g. content/news/bai.km.md) matches its source now
+        #[arg(long, value_name = "FILE")]
+        mark: Option<PathBuf>,
+    },
+    /// Create a new article with a draft stub for each translation, e.g. `mekong new news/le-ky-ket`.
+    New {
+        /// Section and file name, e.g. news/le-ky-ket
+        path: String,
+        /// The article's title [default: made from the file name]
         #[arg(long)]
-        drafts: bool,
-        /// Include pages dated in the future (normally held back until their date)
-        #[arg(long)]
-        future: bool,
-        /// Include pages past their `expires` date
-        #[arg(long)]
-        expired: bool,
+        title: Option<String>,
+        /// The site folder, holding config.toml [default: the current folder]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
     },
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Build {
-            root,
-            output,
-            base_url,
-            drafts,
-            future,
-            expired,
-        } => {
-            let options = BuildOptions {
-                root: mekong::site::resolve_root(root.as_deref()),
-                output,
-                base_url,
-                drafts,
-                future,
-                expired,
-            };
-            match build(&options) {
-                Ok(report) => {
-                    print_warnings(&report.warnings);
-                    let per_language: Vec<String> = report
-                        .pages_per_language
-                        .iter()
-                        .map(|(code, count)| format!("{count} {code}"))
-                        .collect();
-                    println!(
-                        "Built {} pages ({}) into {} in {} ms: {} files written, {} unchanged, {} removed.",
-                        report.pages_per_language.iter().map(|(_, n)| n).sum::<usize>(),
-                        per_language.join(", "),
-                        report.output.display(),
-                        report.elapsed.as_millis(),
-                        report.files.written,
-                        report.files.unchanged,
-                        report.files.removed,
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(err) => {
-                    eprintln!("{err}");
-                    let count = err.diagnostics.len();
-                    eprintln!(
-                        "Build failed with {count} error{}; the previous output was left as it was.",
-                        if count == 1 { "" } else { "s" }
-                    );
-                    ExitCode::FAILURE
-                }
-            }
+/// What selects the pages of a build.
+#[derive(clap::Args)]
+struct SiteArgs {
+    /// The site folder, holding config.toml [default: the current folder]
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Include pages marked draft = true
+    #[arg(long)]
+    drafts: bool,
+    /// Include pages dated in the future (normally held back until their date)
+    #[arg(long)]
+    future: bool,
+    /// Include pages past their `expires` date
+    #[arg(long)]
+    expired: bool,
+}
+
+impl SiteArgs {
+    fn options(self) -> BuildOptions {
+        BuildOptions {
+            root: resolve_root(self.root.as_deref()),
+            drafts: self.drafts,
+            future: self.future,
+            expired: self.expired,
+            ..BuildOptions::default()
         }
     }
 }
 
-fn print_warnings(warnings: &[Diagnostic]) {
-    for warning in warnings {
-        eprintln!("{warning}");
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build {
+            site,
+            output,
+            base_url,
+        } => build(BuildOptions {
+            output,
+            base_url,
+            ..site.options()
+        }),
+        Command::Check { site, format } => check(site.options(), format),
+        Command::Translations { root, format, mark } => {
+            translations(resolve_root(root.as_deref()), format, mark)
+        }
+        Command::New { path, title, root } => new(resolve_root(root.as_deref()), &path, title.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("{err}");
+            let count = err.diagnostics.len();
+            eprintln!("Failed with {count} error{}.", if count == 1 { "" } else { "s" });
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build(options: BuildOptions) -> Result<ExitCode, Error> {
+    let report = match mekong::build(&options) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("{err}");
+            let count = err.diagnostics.len();
+            eprintln!(
+                "Build failed with {count} error{}; the previous output was left as it was.",
+                if count == 1 { "" } else { "s" }
+            );
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    print_diagnostics(&report.warnings);
+    let per_language: Vec<String> = report
+        .pages_per_language
+        .iter()
+        .map(|(code, count)| format!("{count} {code}"))
+        .collect();
+    println!(
+        "Built {} pages ({}) into {} in {} ms: {} files written, {} unchanged, {} removed.",
+        report.pages_per_language.iter().map(|(_, n)| n).sum::<usize>(),
+        per_language.join(", "),
+        report.output.display(),
+        report.elapsed.as_millis(),
+        report.files.written,
+        report.files.unchanged,
+        report.files.removed,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(options: BuildOptions, format: Format) -> Result<ExitCode, Error> {
+    let report = mekong::check::check(&options)?;
+    match format {
+        Format::Text => print!("{}", report.to_text()),
+        Format::Json => println!("{}", report.to_json()),
+    }
+    Ok(if report.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn translations(root: PathBuf, format: Format, mark: Option<PathBuf>) -> Result<ExitCode, Error> {
+    let config = Config::load(&root, None)?;
+    if let Some(file) = mark {
+        println!("{}", mekong::translations::mark(&config, &file)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = mekong::content::LoadOptions {
+        drafts: false,
+        future: true,
+        expired: false,
+        now: None,
+    };
+    let content = mekong::content::Content::load(&config, options)?;
+    let rows = mekong::translations::table(&config, &content);
+    match format {
+        Format::Text => print!("{}", mekong::translations::to_text(&config, &rows)),
+        Format::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new(root: PathBuf, path: &str, title: Option<&str>) -> Result<ExitCode, Error> {
+    let config = Config::load(&root, None)?;
+    for file in mekong::new::new_article(&config, path, title)? {
+        println!("created {}", file.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
     }
 }

@@ -48,6 +48,7 @@ pub struct BuildReport {
 /// A site rendered in memory: every output file, not yet written.
 pub struct Rendering {
     pub config: Arc<Config>,
+    pub i18n: Arc<I18n>,
     pub content: Arc<Content>,
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
@@ -89,6 +90,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Renders every output file of the site in memory.
 pub fn render(options: &BuildOptions) -> Result<Rendering> {
+    let mut errors = Vec::new();
+    let rendering = render_collecting(options, &mut errors)?;
+    if errors.is_empty() {
+        Ok(rendering)
+    } else {
+        Err(Error::from_list(errors))
+    }
+}
+
+/// Renders as much of the site as can be rendered: errors that stop everything (config,
+/// content that cannot be read) are returned; errors in single pages and templates are pushed
+/// to `errors` and rendering goes on, so `mekong check` can report everything at once.
+pub fn render_collecting(options: &BuildOptions, errors: &mut Vec<Diagnostic>) -> Result<Rendering> {
     let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
     let load_options = LoadOptions {
         drafts: options.drafts,
@@ -107,8 +121,8 @@ pub fn render(options: &BuildOptions) -> Result<Rendering> {
     let mut content = content?;
     crate::content::taxonomy::localise_names(&config, &mut content, &i18n);
 
-    render_markdown(&config, &mut content, &markdown, &renderer)?;
-    check_anchors(&config, &content)?;
+    errors.extend(render_markdown(&config, &mut content, &markdown, &renderer));
+    errors.extend(check_anchors(&config, &content));
 
     let content = Arc::new(content);
     let page_values: Vec<Value> = (0..content.pages.len() as u32)
@@ -129,11 +143,14 @@ pub fn render(options: &BuildOptions) -> Result<Rendering> {
 
     let jobs = jobs::list(&config, &content);
     let config_value = Value::from_serializable(&ConfigView::new(&config));
-    let rendered = collect_all(
-        jobs.par_iter()
-            .map(|job| render_job(&renderer, &data, &config_value, job))
-            .collect::<Vec<_>>(),
-    )?;
+    let rendered: Vec<Result<(String, String)>> = jobs
+        .par_iter()
+        .map(|job| render_job(&renderer, &data, &config_value, job))
+        .collect();
+    let rendered = collect_all(rendered).unwrap_or_else(|err| {
+        errors.extend(err.diagnostics);
+        Vec::new()
+    });
     let mut files: Vec<OutputFile> = rendered
         .into_iter()
         .map(|(path, text)| OutputFile {
@@ -157,10 +174,13 @@ pub fn render(options: &BuildOptions) -> Result<Rendering> {
             });
         }
     }
-    let mut warnings = i18n.missing_reports();
-    warnings.extend(duplicate_outputs(&files)?);
+    let warnings = i18n.missing_reports();
+    if let Err(err) = duplicate_outputs(&files) {
+        errors.extend(err.diagnostics);
+    }
     Ok(Rendering {
         config,
+        i18n,
         content,
         files,
         warnings,
@@ -172,7 +192,7 @@ fn render_markdown(
     content: &mut Content,
     markdown: &Markdown,
     renderer: &Renderer,
-) -> Result<()> {
+) -> Vec<Diagnostic> {
     let content_ref: &Content = content;
     let render = |body: &str, file: &str, first_line: usize, lang: usize| {
         let cx = RenderContext {
@@ -185,30 +205,36 @@ fn render_markdown(
         };
         markdown.render(body, &cx)
     };
-    let pages: Vec<Result<Rendered>> = content_ref
+    let pages: Vec<Rendered> = content_ref
         .pages
         .par_iter()
         .map(|p| render(&p.body, &p.file.shown_as, p.body_line, p.file.lang))
         .collect();
-    let sections: Vec<Result<Rendered>> = content_ref
+    let sections: Vec<Rendered> = content_ref
         .sections
         .par_iter()
         .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang))
         .collect();
-    let page_count = pages.len();
-    let mut rendered = collect_all(pages.into_iter().chain(sections))?;
-    let sections = rendered.split_off(page_count);
-    for (page, rendered) in content.pages.iter_mut().zip(rendered) {
-        page.rendered = rendered;
+    let mut errors = Vec::new();
+    let mut keep = |mut rendered: Rendered| {
+        for diagnostic in std::mem::take(&mut rendered.errors) {
+            if !errors.contains(&diagnostic) {
+                errors.push(diagnostic);
+            }
+        }
+        rendered
+    };
+    for (page, rendered) in content.pages.iter_mut().zip(pages) {
+        page.rendered = keep(rendered);
     }
     for (section, rendered) in content.sections.iter_mut().zip(sections) {
-        section.rendered = rendered;
+        section.rendered = keep(rendered);
     }
-    Ok(())
+    errors
 }
 
 /// `@/page.md#anchor` must name a heading of that page.
-fn check_anchors(config: &Config, content: &Content) -> Result<()> {
+fn check_anchors(config: &Config, content: &Content) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     for page in &content.pages {
         for link in &page.rendered.anchor_links {
@@ -233,11 +259,7 @@ fn check_anchors(config: &Config, content: &Content) -> Result<()> {
             }
         }
     }
-    if diagnostics.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::from_list(diagnostics))
-    }
+    diagnostics
 }
 
 fn base_context(data: &SiteData, config_value: &Value, lang: usize, path: &str) -> Context {

@@ -97,3 +97,7 @@ untranslated-notice = This article has not been translated into { $language } ye
 
 # Heading of the list of monthly archives on a section page
 archives = Archives
+
+# Name of a taxonomy, as a heading on articles and on its list pages
+taxonomy-tags = Tags
+taxonomy-categories = Categories

@@ -33,3 +33,6 @@ back-to-top = ត្រឡប់ទៅខាងលើ
 untranslated-notice = អត្ថបទនេះមិនទាន់បានបកប្រែជា{ $language }នៅឡើយទេ។ ខាងក្រោមនេះជាអត្ថបទដើម។
 
 archives = បណ្ណសារ
+
+taxonomy-tags = ស្លាក
+taxonomy-categories = ប្រភេទព័ត៌មាន

@@ -33,3 +33,6 @@ back-to-top = Lên đầu trang
 untranslated-notice = Bài viết này chưa được dịch sang { $language }. Dưới đây là nguyên văn.
 
 archives = Lưu trữ
+
+taxonomy-tags = Từ khóa
+taxonomy-categories = Chuyên mục

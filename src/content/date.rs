@@ -63,6 +63,35 @@ impl Date {
             - i64::from(self.offset_minutes.unwrap_or(0)) * 60
     }
 
+    /// The UTC calendar day of a Unix timestamp.
+    pub fn from_timestamp(seconds: i64) -> Date {
+        // Howard Hinnant's civil_from_days.
+        let days = seconds.div_euclid(86_400) + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days - era * 146_097;
+        let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let mp = (5 * day_of_year + 2) / 153;
+        let day = (day_of_year - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (year_of_era + era * 400 + i64::from(month <= 2)) as i32;
+        Date {
+            year,
+            month,
+            day,
+            time: None,
+            offset_minutes: None,
+        }
+    }
+
+    /// Today in UTC.
+    pub fn today() -> Date {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Date::from_timestamp(now)
+    }
+
     /// RFC 3339 with a time and offset, as feeds and sitemaps want.
     pub fn rfc3339(&self) -> String {
         let (h, m, s) = self.time.unwrap_or((0, 0, 0));
@@ -229,6 +258,14 @@ mod tests {
             Date::parse("2014-12-22T08:30:00+07:00").unwrap().rfc2822(),
             "Mon, 22 Dec 2014 08:30:00 +0700"
         );
+    }
+
+    #[test]
+    fn timestamps_turn_back_into_days() {
+        for text in ["1970-01-01", "2014-12-22", "2000-02-29", "2026-11-28"] {
+            let date = Date::parse(text).unwrap();
+            assert_eq!(Date::from_timestamp(date.timestamp() + 3600).to_string(), text);
+        }
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct I18n {
     codes: Vec<String>,
     bundles: Vec<FluentBundle<FluentResource>>,
     formats: Vec<Arc<Formats>>,
+    /// Every message id each language defines (built-in and the site's).
+    message_ids: Vec<BTreeSet<String>>,
     /// (message, language) pairs that fell back to the default language, reported once each.
     missing: Mutex<BTreeSet<(String, String)>>,
 }
@@ -35,6 +37,7 @@ struct Source {
 impl I18n {
     pub fn load(config: &Config) -> Result<I18n> {
         let mut bundles = Vec::new();
+        let mut message_ids = Vec::new();
         let mut formats = Vec::new();
         let mut all_errors = Vec::new();
         for language in &config.languages {
@@ -46,7 +49,10 @@ impl I18n {
                 }
             };
             match load_language(config, language, language_formats.clone()) {
-                Ok(bundle) => bundles.push(bundle),
+                Ok((bundle, ids)) => {
+                    bundles.push(bundle);
+                    message_ids.push(ids);
+                }
                 Err(err) => all_errors.extend(err.diagnostics),
             }
             formats.push(language_formats);
@@ -57,6 +63,7 @@ impl I18n {
         Ok(I18n {
             codes: config.languages.iter().map(|l| l.code.clone()).collect(),
             bundles,
+            message_ids,
             formats,
             missing: Mutex::new(BTreeSet::new()),
         })
@@ -65,6 +72,11 @@ impl I18n {
     /// Date and number formats of language `lang`.
     pub fn formats(&self, lang: usize) -> &Formats {
         &self.formats[lang]
+    }
+
+    /// Every message id language `lang` defines.
+    pub fn message_ids(&self, lang: usize) -> &BTreeSet<String> {
+        &self.message_ids[lang]
     }
 
     /// Whether language `lang` has its own message `key` (without falling back).
@@ -142,7 +154,7 @@ fn load_language(
     config: &Config,
     language: &Language,
     formats: Arc<Formats>,
-) -> Result<FluentBundle<FluentResource>> {
+) -> Result<(FluentBundle<FluentResource>, BTreeSet<String>)> {
     let (code, locale) = (language.code.as_str(), language.locale.as_str());
     let langid: LanguageIdentifier = locale.parse().or_else(|_| code.parse()).map_err(|_| {
         Diagnostic::error(
@@ -195,7 +207,13 @@ fn load_language(
     bundle.set_use_isolating(false);
     register_functions(&mut bundle, language, formats);
     let mut diagnostics = Vec::new();
+    let mut ids = BTreeSet::new();
     for (shown_as, resource, overrides) in resources {
+        for entry in resource.entries() {
+            if let fluent_syntax::ast::Entry::Message(message) = entry {
+                ids.insert(message.id.name.to_owned());
+            }
+        }
         if overrides {
             bundle.add_resource_overriding(resource);
         } else if let Err(errors) = bundle.add_resource(resource) {
@@ -205,7 +223,7 @@ fn load_language(
         }
     }
     if diagnostics.is_empty() {
-        Ok(bundle)
+        Ok((bundle, ids))
     } else {
         Err(Error::from_list(diagnostics))
     }

@@ -36,6 +36,10 @@ pub struct Rendered {
     pub reading_time: usize,
     /// `@/` links with an anchor, checked once every page is rendered.
     pub anchor_links: Vec<AnchorLink>,
+    /// Images with no alt text, as (line, column, source), for `mekong check`.
+    pub images_without_alt: Vec<(usize, usize, String)>,
+    /// Problems found while rendering (broken `@/` links…); the HTML is still made.
+    pub errors: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -91,18 +95,36 @@ impl Markdown {
         Markdown { options, highlighter }
     }
 
-    /// Renders `markdown` to HTML; every problem found is reported with its line.
-    pub fn render(&self, markdown: &str, cx: &RenderContext<'_>) -> Result<Rendered> {
-        let (markdown, shortcode_html) = expand_shortcodes(markdown, cx)?;
+    /// Renders `markdown` to HTML. Problems found are reported with their line in
+    /// `Rendered::errors`; a page whose shortcodes fail is not rendered at all.
+    pub fn render(&self, markdown: &str, cx: &RenderContext<'_>) -> Rendered {
+        match expand_shortcodes(markdown, cx) {
+            Ok((expanded, shortcode_html)) => self.render_expanded(&expanded, &shortcode_html, cx),
+            Err(err) => Rendered {
+                errors: err.diagnostics,
+                ..Rendered::default()
+            },
+        }
+    }
+
+    fn render_expanded(&self, markdown: &str, shortcode_html: &[String], cx: &RenderContext<'_>) -> Rendered {
         let arena = Arena::new();
-        let root = parse_document(&arena, &markdown, &self.options);
+        let root = parse_document(&arena, markdown, &self.options);
 
         let mut diagnostics = Vec::new();
         let mut anchor_links = Vec::new();
         let mut ids = IdMaker::default();
         let mut headings = Vec::new();
         let mut text = String::new();
+        let mut images_without_alt = Vec::new();
         for node in root.descendants() {
+            if let NodeValue::Image(image) = &node.data().value
+                && node.collect_text().trim().is_empty()
+            {
+                let pos = node.data().sourcepos;
+                let column = char_column(markdown, pos.start.line, pos.start.column);
+                images_without_alt.push((cx.first_line + pos.start.line - 1, column, image.url.clone()));
+            }
             let mut data = node.data_mut();
             let pos = data.sourcepos;
             match &mut data.value {
@@ -114,12 +136,12 @@ impl Markdown {
                                     target: anchor.0,
                                     anchor: anchor.1,
                                     line: cx.first_line + pos.start.line - 1,
-                                    column: pos.start.column,
+                                    column: char_column(markdown, pos.start.line, pos.start.column),
                                 });
                             }
                             link.url = url;
                         }
-                        Err(message) => diagnostics.push(locate(cx, pos, message).hint(
+                        Err(message) => diagnostics.push(locate(cx, markdown, pos, message).hint(
                             "internal links name the file under content/, e.g. [text](@/news/my-article.md)",
                         )),
                     }
@@ -146,10 +168,6 @@ impl Markdown {
                 _ => {}
             }
         }
-        if !diagnostics.is_empty() {
-            return Err(Error::from_list(diagnostics));
-        }
-
         let heading_ids = HeadingIds(Mutex::new(headings.iter().map(|h| h.1.clone()).collect()));
         let mut plugins = comrak::options::Plugins::default();
         plugins.render.heading_adapter = Some(&heading_ids);
@@ -157,27 +175,46 @@ impl Markdown {
             plugins.render.codefence_syntax_highlighter = Some(highlighter);
         }
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
-        format_html_with_plugins(root, &self.options, &mut html, &plugins)
-            .map_err(|_| Diagnostic::error(cx.file, "the Markdown could not be turned into HTML"))?;
+        if format_html_with_plugins(root, &self.options, &mut html, &plugins).is_err() {
+            diagnostics.push(Diagnostic::error(
+                cx.file,
+                "the Markdown could not be turned into HTML",
+            ));
+        }
         if !shortcode_html.is_empty() {
-            html = insert_shortcode_html(&html, &shortcode_html);
+            html = insert_shortcode_html(&html, shortcode_html);
         }
         let summary_html = html.find(SUMMARY_MARKER).map(|i| html[..i].trim_end().to_owned());
         let word_count = crate::text::word_count(&text);
-        Ok(Rendered {
+        Rendered {
             summary_html,
             toc: nest_headings(&headings),
             anchors: headings.into_iter().map(|h| h.1).collect(),
             word_count,
             reading_time: crate::text::reading_time(word_count),
             anchor_links,
+            images_without_alt,
+            errors: diagnostics,
             html,
-        })
+        }
     }
 }
 
-fn locate(cx: &RenderContext<'_>, pos: Sourcepos, message: String) -> Diagnostic {
-    Diagnostic::error(cx.file, message).at(cx.first_line + pos.start.line - 1, pos.start.column)
+fn locate(cx: &RenderContext<'_>, markdown: &str, pos: Sourcepos, message: String) -> Diagnostic {
+    let column = char_column(markdown, pos.start.line, pos.start.column);
+    Diagnostic::error(cx.file, message).at(cx.first_line + pos.start.line - 1, column)
+}
+
+/// comrak counts columns in bytes; people count characters (`ê` is one, not two).
+fn char_column(markdown: &str, line: usize, byte_column: usize) -> usize {
+    let Some(text) = markdown.lines().nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
+    let mut end = byte_column.saturating_sub(1).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].chars().count() + 1
 }
 
 /// Turns `@/news/foo.md#bar` into the URL of that page in the current language.

@@ -21,6 +21,23 @@ fn tool_available(program: &str, install: &str) -> bool {
     found
 }
 
+fn python_module_available(module: &str) -> bool {
+    let found = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "Python's {module} is required in CI: pip install {module}"
+        );
+        eprintln!(
+            "\n!!! SKIPPED: Python's {module} is not installed (pip install {module}); this check did not run !!!\n"
+        );
+    }
+    found
+}
+
 fn xmllint(args: &[&str], file: &Path) {
     let output = Command::new("xmllint").args(args).arg(file).output().unwrap();
     assert!(
@@ -131,7 +148,7 @@ fn sitemap_and_feeds_validate_and_parse() {
             &["--noout", "--schema", schema.to_str().unwrap()],
             &public.join("sitemap.xml"),
         );
-        for feed in feeds {
+        for feed in &feeds {
             xmllint(&["--noout"], &public.join(feed));
         }
     }
@@ -141,9 +158,9 @@ fn sitemap_and_feeds_validate_and_parse() {
         .is_ok_and(|o| o.status.success())
         || tool_available("feedparser-missing", "pip install feedparser")
     {
-        for feed in feeds {
+        for feed in &feeds {
             let (entries, lang) = feedparser(&public.join(feed));
-            assert!(entries >= 3, "{feed} has {entries} entries");
+            assert!(entries >= 1, "{feed} has {entries} entries");
             assert!(!lang.is_empty(), "{feed} declares its language");
         }
     }
@@ -151,6 +168,7 @@ fn sitemap_and_feeds_validate_and_parse() {
 
 fn untranslated_site(policy: &str) -> Site {
     let site = Site::fixture("basic");
+    std::fs::remove_file(site.root().join("content/news/_index.km.md")).unwrap();
     let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
     let config = config.replace(
         "title = \"មន្ទីរការបរទេសសាកល្បង\"",
@@ -205,6 +223,14 @@ fn fallback_policy_shows_the_original_under_khmer_navigation() {
     );
     // The English policy is still `hide`.
     assert!(!site.exists("en/news/dau-tu/index.html"));
+    // A section without a Khmer _index falls back the same way.
+    let section = site.public("km/news/index.html");
+    assert!(
+        section.contains("<h1 lang=\"vi\">Tin tức</h1>"),
+        "{}",
+        main_of(&section)
+    );
+    assert!(section.contains("class=\"notice\""));
 }
 
 #[test]

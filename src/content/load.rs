@@ -164,8 +164,8 @@ impl Content {
                 .iter()
                 .flatten()
                 .next()
-                .map(|p| (p.meta.clone(), p.meta.title.clone()));
-            if let Some((original, _)) = &template_meta {
+                .map(|p| (p.meta.clone(), p.body.clone(), p.body_line, p.found.file.lang));
+            if let Some((original, ..)) = &template_meta {
                 for parsed in slots.iter_mut().flatten().filter(|p| p.found.file.lang != 0) {
                     let meta = &mut parsed.meta;
                     meta.sort_by = meta.sort_by.or(original.sort_by);
@@ -181,12 +181,19 @@ impl Content {
             let mut ids = Vec::with_capacity(languages);
             for (lang, slot) in slots.iter_mut().enumerate() {
                 let language = &config.languages[lang];
+                let mut fallback_from = None;
                 let (file, meta, body, body_line) = match slot.take() {
                     Some(p) => (Some(p.found.file), p.meta, p.body, p.body_line),
-                    None => {
-                        let meta = template_meta.as_ref().map(|(m, _)| m.clone()).unwrap_or_default();
-                        (None, meta, String::new(), 1)
-                    }
+                    // No `_index` in this language: under `fallback` the original's text is
+                    // shown (with a notice); otherwise only its settings and title are used.
+                    None => match &template_meta {
+                        Some((meta, body, line, from)) if language.untranslated == Untranslated::Fallback => {
+                            fallback_from = Some(*from);
+                            (None, meta.clone(), body.clone(), *line)
+                        }
+                        Some((meta, ..)) => (None, meta.clone(), String::new(), 1),
+                        None => (None, FrontMatter::default(), String::new(), 1),
+                    },
                 };
                 let title = meta.title.clone().unwrap_or_else(|| {
                     if dir.is_empty() {
@@ -215,6 +222,7 @@ impl Content {
                     subsections: Vec::new(),
                     translations: Vec::new(),
                     hidden: false,
+                    fallback_from,
                     archives: Vec::new(),
                     rendered: Rendered::default(),
                 });

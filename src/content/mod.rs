@@ -78,6 +78,8 @@ pub struct Section {
     pub translations: Vec<Option<SectionId>>,
     /// The section does not exist in this language (no `_index` and no pages, under `hide`).
     pub hidden: bool,
+    /// Under `fallback`, the language whose `_index` text this untranslated section shows.
+    pub fallback_from: Option<usize>,
     /// Year and month archives, newest first, when the section sets `archive = true`.
     pub archives: Vec<Archive>,
     pub rendered: Rendered,

@@ -221,6 +221,9 @@ struct SectionView<'a> {
     subsections: Vec<LinkView<'a>>,
     translations: Vec<TranslationView<'a>>,
     archives: Vec<ArchiveLink>,
+    /// True when the text is another language's, shown untranslated.
+    fallback: bool,
+    content_lang: &'a str,
 }
 
 #[derive(Serialize)]
@@ -270,6 +273,8 @@ pub(crate) fn section_value(
                 count: a.pages.len(),
             })
             .collect(),
+        fallback: section.fallback_from.is_some(),
+        content_lang: &config.languages[section.fallback_from.unwrap_or(section.lang)].code,
     };
     let pages: Vec<Value> = section
         .pages

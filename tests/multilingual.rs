@@ -152,12 +152,7 @@ fn sitemap_and_feeds_validate_and_parse() {
             xmllint(&["--noout"], &public.join(feed));
         }
     }
-    if Command::new("python3")
-        .args(["-c", "import feedparser"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-        || tool_available("feedparser-missing", "pip install feedparser")
-    {
+    if python_module_available("feedparser") {
         for feed in &feeds {
             let (entries, lang) = feedparser(&public.join(feed));
             assert!(entries >= 1, "{feed} has {entries} entries");

@@ -52,3 +52,38 @@ pub(crate) fn read_dir_sorted(path: &Path) -> Result<Vec<std::fs::DirEntry>> {
     entries.sort_by_key(|entry| entry.file_name());
     Ok(entries)
 }
+
+/// A symbolic link whose target is outside `inside` (or broken): never read through it, so a
+/// link cannot publish or serve a file from elsewhere on the computer.
+pub(crate) fn links_outside(entry: &std::fs::DirEntry, inside: &Path) -> bool {
+    if !entry.file_type().is_ok_and(|t| t.is_symlink()) {
+        return false;
+    }
+    match (entry.path().canonicalize(), inside.canonicalize()) {
+        (Ok(target), Ok(inside)) => !target.starts_with(inside),
+        _ => true,
+    }
+}
+
+/// Files below `dir` as (`a/b.html`, full path), skipping editor leftovers and links that
+/// lead outside `inside`.
+pub(crate) fn files_below(dir: &Path, inside: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((folder, prefix)) = stack.pop() {
+        for entry in read_dir_sorted(&folder)? {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if crate::content::is_ignored_name(&name) || links_outside(&entry, inside) {
+                continue;
+            }
+            let rel = format!("{prefix}{name}");
+            if entry.path().is_dir() {
+                stack.push((entry.path(), format!("{rel}/")));
+            } else {
+                out.push((rel, entry.path()));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

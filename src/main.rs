@@ -32,6 +32,24 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Preview the site: serve it on this computer and reload open pages when files change.
+    Serve {
+        /// The site folder, holding config.toml [default: the current folder]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Address to listen on; other than 127.0.0.1 lets other computers see the preview
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: String,
+        /// Port to listen on; when it is taken the next ones are tried (0 picks a free one)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked draft = true
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check the site without writing it: broken links, missing and stale translations,
     /// missing UI strings, images without alt text, pages without a description.
     Check {
@@ -113,6 +131,19 @@ fn main() -> ExitCode {
             base_url,
             ..site.options()
         }),
+        Command::Serve {
+            root,
+            interface,
+            port,
+            open,
+            drafts,
+        } => serve(mekong::serve::ServeOptions {
+            root: resolve_root(root.as_deref()),
+            interface,
+            port,
+            drafts,
+            open,
+        }),
         Command::Check { site, format } => check(site.options(), format),
         Command::Translations { root, format, mark } => {
             translations(resolve_root(root.as_deref()), format, mark)
@@ -159,6 +190,24 @@ fn build(options: BuildOptions) -> Result<ExitCode, Error> {
         report.files.unchanged,
         report.files.removed,
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what the preview server reports: progress to stdout, problems to stderr.
+struct Terminal;
+
+impl mekong::serve::Reporter for Terminal {
+    fn info(&mut self, message: &str) {
+        println!("{message}");
+    }
+
+    fn problem(&mut self, message: &str) {
+        eprintln!("{message}");
+    }
+}
+
+fn serve(options: mekong::serve::ServeOptions) -> Result<ExitCode, Error> {
+    mekong::serve::serve(&options, &mut Terminal)?;
     Ok(ExitCode::SUCCESS)
 }
 

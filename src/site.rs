@@ -588,7 +588,7 @@ fn static_files(config: &Config) -> Result<Vec<OutputFile>> {
     let mut files: HashMap<String, Bytes> = HashMap::new();
     let theme_dir = config.root.join("themes").join(&config.theme).join("static");
     if theme_dir.is_dir() {
-        for (rel, path) in crate::render::files_below(&theme_dir)? {
+        for (rel, path) in crate::fs::files_below(&theme_dir, &config.root)? {
             files.insert(rel, Bytes::Copy(path));
         }
     } else {
@@ -598,7 +598,7 @@ fn static_files(config: &Config) -> Result<Vec<OutputFile>> {
     }
     let site_dir = config.root.join("static");
     if site_dir.is_dir() {
-        for (rel, path) in crate::render::files_below(&site_dir)? {
+        for (rel, path) in crate::fs::files_below(&site_dir, &config.root)? {
             files.insert(rel, Bytes::Copy(path));
         }
     }

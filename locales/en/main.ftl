@@ -101,3 +101,8 @@ archives = Archives
 # Name of a taxonomy, as a heading on articles and on its list pages
 taxonomy-tags = Tags
 taxonomy-categories = Categories
+
+# Preview server: heading of the overlay shown when a change breaks the site
+preview-error-title = The site could not be rebuilt
+# Preview server: the line under that heading
+preview-error-hint = Fix the problem below and save the file: this page updates by itself. Until then the preview shows the last good version.

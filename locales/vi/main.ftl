@@ -36,3 +36,6 @@ archives = Lưu trữ
 
 taxonomy-tags = Từ khóa
 taxonomy-categories = Chuyên mục
+
+preview-error-title = Không thể dựng lại trang
+preview-error-hint = Hãy sửa lỗi dưới đây rồi lưu tệp: trang này sẽ tự cập nhật. Trong lúc chờ, bản xem trước vẫn hiển thị phiên bản đúng gần nhất.

@@ -533,7 +533,7 @@ fn walk(
     let mut diagnostics = Vec::new();
     for entry in entries {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored_name(&name) {
+        if is_ignored_name(&name) || crate::fs::links_outside(&entry, &config.root) {
             continue;
         }
         let path = entry.path();

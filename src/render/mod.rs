@@ -4,7 +4,6 @@
 pub(crate) mod views;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use serde_json::Map as JsonMap;
@@ -142,7 +141,7 @@ fn template_sources(config: &Config) -> Result<Vec<TemplateSource>> {
     let mut sources = Vec::new();
     let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
     if theme_dir.is_dir() {
-        for (rel, path) in files_below(&theme_dir)? {
+        for (rel, path) in crate::fs::files_below(&theme_dir, &config.root)? {
             let shown_as = format!("themes/{}/templates/{rel}", config.theme);
             let text = crate::fs::read_text(&path, &shown_as)?;
             sources.push(TemplateSource {
@@ -172,7 +171,7 @@ fn template_sources(config: &Config) -> Result<Vec<TemplateSource>> {
     }
     let site_dir = config.root.join("templates");
     if site_dir.is_dir() {
-        for (rel, path) in files_below(&site_dir)? {
+        for (rel, path) in crate::fs::files_below(&site_dir, &config.root)? {
             let shown_as = format!("templates/{rel}");
             let text = crate::fs::read_text(&path, &shown_as)?;
             sources.push(TemplateSource {
@@ -183,28 +182,6 @@ fn template_sources(config: &Config) -> Result<Vec<TemplateSource>> {
         }
     }
     Ok(sources)
-}
-
-/// Files below `dir` as (`a/b.html`, full path), skipping editor leftovers.
-pub(crate) fn files_below(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
-    let mut out = Vec::new();
-    let mut stack = vec![(dir.to_path_buf(), String::new())];
-    while let Some((folder, prefix)) = stack.pop() {
-        for entry in crate::fs::read_dir_sorted(&folder)? {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if crate::content::is_ignored_name(&name) {
-                continue;
-            }
-            let rel = format!("{prefix}{name}");
-            if entry.path().is_dir() {
-                stack.push((entry.path(), format!("{rel}/")));
-            } else {
-                out.push((rel, entry.path()));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
 }
 
 /// A Tera error as `template:line:col: message`, with a hint for the common cases.

@@ -2,6 +2,9 @@
 //! `mekong` binary on it, and read what it wrote.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod browser;
+pub mod server;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

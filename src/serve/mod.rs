@@ -1,0 +1,334 @@
+//! `mekong serve`: builds the site in memory, serves it on 127.0.0.1 with tiny_http worker
+//! threads, watches the site's files and pushes reloads (or the build error) to open pages.
+
+mod http;
+mod live;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::Bytes;
+use crate::site::BuildOptions;
+use http::Snapshot;
+use live::{Clients, Event};
+
+pub use watch::{ChangeKind, classify};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub interface: String,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// What the server tells the person running it, as it happens.
+pub trait Reporter: Send {
+    fn info(&mut self, message: &str);
+    fn problem(&mut self, message: &str);
+}
+
+/// Serves until the process is stopped (Ctrl-C). Returns only when it cannot start.
+pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> {
+    let (server, address) = bind(&options.interface, options.port)?;
+    let host = if address.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        address.ip().to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let base_url = format!("http://{host}:{}/", address.port());
+    if !address.ip().is_loopback() {
+        reporter.problem(&format!(
+            "warning: serving on {} — other computers on this network can read the preview",
+            address.ip()
+        ));
+    }
+    let allowed_hosts = Arc::new(vec![
+        format!("{host}:{}", address.port()),
+        format!("localhost:{}", address.port()),
+        format!("127.0.0.1:{}", address.port()),
+    ]);
+
+    let build_options = BuildOptions {
+        root: options.root.clone(),
+        output: None,
+        base_url: Some(base_url.clone()),
+        drafts: options.drafts,
+        future: false,
+        expired: false,
+    };
+    let clients = Clients::default();
+    let snapshot = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
+    let last_error: Arc<RwLock<Option<String>>> = Arc::default();
+    let mut strings = live::json_string("{}");
+    let mut state = State {
+        options: &build_options,
+        snapshot: snapshot.clone(),
+        last_error: last_error.clone(),
+        clients: clients.clone(),
+    };
+    state.rebuild(reporter, &mut strings, true);
+
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let server = server.clone();
+        let snapshot = snapshot.clone();
+        let clients = clients.clone();
+        let last_error = last_error.clone();
+        let allowed_hosts = allowed_hosts.clone();
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                if request.url() == "/__mekong/events" {
+                    let first = last_error.read().ok().and_then(|e| e.clone()).map(error_event);
+                    clients.attach(request.into_writer(), first);
+                    continue;
+                }
+                let current = snapshot.read().map(|s| s.clone()).unwrap_or_default();
+                http::respond(request, &current, &allowed_hosts);
+            }
+        });
+    }
+
+    let (sender, receiver) = mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, sender)
+        .map_err(|err| {
+            Error::new(Diagnostic::error(
+                options.root.display().to_string(),
+                format!("cannot watch the site folder: {err}"),
+            ))
+        })?;
+    debouncer
+        .watch(
+            &options.root,
+            notify_debouncer_full::notify::RecursiveMode::Recursive,
+        )
+        .map_err(|err| {
+            Error::new(Diagnostic::error(
+                options.root.display().to_string(),
+                format!("cannot watch the site folder: {err}"),
+            ))
+        })?;
+    reporter.info(&format!("Serving the site at {base_url} (Ctrl-C stops)"));
+    if options.open {
+        open_browser(&base_url);
+    }
+    let root = options
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| options.root.clone());
+    // Block on the first event, take whatever else arrived, rebuild, tell the pages, repeat.
+    while let Ok(first) = receiver.recv() {
+        let mut batches = vec![first];
+        while let Ok(more) = receiver.try_recv() {
+            batches.push(more);
+        }
+        let changes: Vec<ChangeKind> = batches
+            .into_iter()
+            .filter_map(|batch| batch.ok())
+            .flatten()
+            .filter(|event| watch::is_change(&event.event.kind))
+            .flat_map(|event| event.event.paths)
+            .filter_map(|path| classify(&root, &path))
+            .collect();
+        if changes.is_empty() {
+            continue;
+        }
+        state.rebuild(reporter, &mut strings, false);
+    }
+    Ok(())
+}
+
+fn bind(interface: &str, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
+    let attempts = if port == 0 { 1 } else { 10 };
+    let mut last_error = String::new();
+    for offset in 0..attempts {
+        let port = port.saturating_add(offset);
+        let address = format!("{interface}:{port}");
+        match tiny_http::Server::http(&address) {
+            Ok(server) => {
+                let Some(bound) = server.server_addr().to_ip() else {
+                    continue;
+                };
+                return Ok((server, bound));
+            }
+            Err(err) => last_error = format!("{address}: {err}"),
+        }
+    }
+    Err(Diagnostic::error(
+        "mekong serve",
+        format!(
+            "could not listen on {interface} ports {port}–{}: {last_error}",
+            port.saturating_add(attempts - 1)
+        ),
+    )
+    .hint("another program uses these ports: stop it, or pass --port with another number")
+    .into())
+}
+
+fn error_event(message: String) -> Event {
+    Event {
+        name: "build-error",
+        data: format!("{{\"message\":{}}}", live::json_string(&message)),
+    }
+}
+
+struct State<'a> {
+    options: &'a BuildOptions,
+    snapshot: Arc<RwLock<Arc<Snapshot>>>,
+    last_error: Arc<RwLock<Option<String>>>,
+    clients: Clients,
+}
+
+impl State<'_> {
+    /// Rebuilds in memory. On success the new files replace the old and pages whose files
+    /// changed reload; on failure the last good site stays up and every page shows the error.
+    fn rebuild(&mut self, reporter: &mut dyn Reporter, strings: &mut String, first: bool) {
+        let started = Instant::now();
+        match crate::site::render(self.options) {
+            Ok(rendering) => {
+                *strings = overlay_strings(&rendering);
+                let files = load_files(rendering.files);
+                let old = self.snapshot.read().map(|s| s.clone()).unwrap_or_default();
+                let changed: Vec<String> = files
+                    .iter()
+                    .filter(|(path, bytes)| old.files.get(*path).is_none_or(|o| o != *bytes))
+                    .map(|(path, _)| url_path(path))
+                    .chain(
+                        old.files
+                            .keys()
+                            .filter(|p| !files.contains_key(*p))
+                            .map(|p| url_path(p)),
+                    )
+                    .collect();
+                let mut not_found: Vec<(String, String)> = rendering
+                    .config
+                    .languages
+                    .iter()
+                    .map(|l| (l.prefix.clone(), format!("{}404.html", l.prefix)))
+                    .collect();
+                not_found.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
+                let snapshot = Snapshot {
+                    files,
+                    not_found,
+                    script: live::script(strings).into(),
+                };
+                if let Ok(mut current) = self.snapshot.write() {
+                    *current = Arc::new(snapshot);
+                }
+                let had_error = self
+                    .last_error
+                    .write()
+                    .map(|mut e| e.take().is_some())
+                    .unwrap_or(false);
+                for warning in &rendering.warnings {
+                    reporter.problem(&warning.to_string());
+                }
+                reporter.info(&format!(
+                    "{} in {} ms: {} files changed",
+                    if first { "Built" } else { "Rebuilt" },
+                    started.elapsed().as_millis(),
+                    changed.len()
+                ));
+                if had_error {
+                    self.clients.broadcast(&Event {
+                        name: "ok",
+                        data: "{}".to_owned(),
+                    });
+                }
+                if !changed.is_empty() && !first {
+                    let only_css = changed.iter().all(|p| p.ends_with(".css"));
+                    let event = if only_css {
+                        Event {
+                            name: "css",
+                            data: "{}".to_owned(),
+                        }
+                    } else {
+                        Event {
+                            name: "reload",
+                            data: serde_json::to_string(&changed).unwrap_or_else(|_| "[]".to_owned()),
+                        }
+                    };
+                    self.clients.broadcast(&event);
+                }
+            }
+            Err(err) => {
+                let message = err.to_string();
+                reporter.problem(&format!(
+                    "{message}\nThe preview keeps showing the last good build."
+                ));
+                if let Ok(mut last) = self.last_error.write() {
+                    *last = Some(message.clone());
+                }
+                self.clients.broadcast(&error_event(message));
+            }
+        }
+    }
+}
+
+/// `en/news/index.html` → `/en/news/`; `css/style.css` → `/css/style.css`.
+fn url_path(file: &str) -> String {
+    match file.strip_suffix("index.html") {
+        Some(folder) => format!("/{folder}"),
+        None => format!("/{file}"),
+    }
+}
+
+fn load_files(files: Vec<crate::output::OutputFile>) -> HashMap<String, Arc<[u8]>> {
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let bytes: Arc<[u8]> = match file.bytes {
+                Bytes::Owned(bytes) => bytes.into(),
+                Bytes::Static(bytes) => bytes.into(),
+                Bytes::Copy(path) => std::fs::read(&path).ok()?.into(),
+            };
+            Some((file.path, bytes))
+        })
+        .collect()
+}
+
+/// The overlay's framing text in each language, from the UI strings.
+fn overlay_strings(rendering: &crate::site::Rendering) -> String {
+    let mut map = serde_json::Map::new();
+    for (lang, language) in rendering.config.languages.iter().enumerate() {
+        let text = |key: &str, fallback: &str| {
+            rendering
+                .i18n
+                .translate(lang, key, None)
+                .unwrap_or_else(|_| fallback.to_owned())
+        };
+        map.insert(
+            language.code.clone(),
+            serde_json::json!({
+                "title": text("preview-error-title", "The site could not be rebuilt"),
+                "hint": text("preview-error-hint", "Fix the problem below and save: this page updates by itself."),
+            }),
+        );
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(command).arg(url).spawn();
+}

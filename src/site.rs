@@ -90,8 +90,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Renders every output file of the site in memory.
 pub fn render(options: &BuildOptions) -> Result<Rendering> {
+    render_with(options, &mut BuildCache::default())
+}
+
+/// Renders every output file in memory, reusing and refreshing `cache`; fails on any error.
+pub fn render_with(options: &BuildOptions, cache: &mut BuildCache) -> Result<Rendering> {
     let mut errors = Vec::new();
-    let rendering = render_collecting(options, &mut errors)?;
+    let rendering = render_cached(options, &mut errors, cache)?;
     if errors.is_empty() {
         Ok(rendering)
     } else {
@@ -103,6 +108,40 @@ pub fn render(options: &BuildOptions) -> Result<Rendering> {
 /// content that cannot be read) are returned; errors in single pages and templates are pushed
 /// to `errors` and rendering goes on, so `mekong check` can report everything at once.
 pub fn render_collecting(options: &BuildOptions, errors: &mut Vec<Diagnostic>) -> Result<Rendering> {
+    render_cached(options, errors, &mut BuildCache::default())
+}
+
+/// What one build can hand the next, so the preview server redoes only what a change needs:
+/// files whose bytes are unchanged are not parsed again, and Markdown whose text and link
+/// targets are unchanged is not rendered again.
+#[derive(Default)]
+pub struct BuildCache {
+    parse: crate::content::ParseCache,
+    markdown_engine: Option<Arc<Markdown>>,
+    /// Rendered Markdown by (file, language): the hash of its input, and the result.
+    markdown: HashMap<(String, usize), (u64, Rendered)>,
+    /// Hash of every page's and section's URL: rendered links stay right while it holds.
+    link_targets: u64,
+}
+
+impl BuildCache {
+    /// Forgets rendered Markdown (shortcode templates or UI strings changed).
+    pub fn forget_markdown(&mut self) {
+        self.markdown.clear();
+    }
+
+    /// Forgets everything (config.toml changed).
+    pub fn forget_all(&mut self) {
+        *self = BuildCache::default();
+    }
+}
+
+/// Like `render_collecting`, reusing and refreshing `cache`.
+pub fn render_cached(
+    options: &BuildOptions,
+    errors: &mut Vec<Diagnostic>,
+    cache: &mut BuildCache,
+) -> Result<Rendering> {
     let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
     let load_options = LoadOptions {
         drafts: options.drafts,
@@ -110,18 +149,34 @@ pub fn render_collecting(options: &BuildOptions, errors: &mut Vec<Diagnostic>) -
         expired: options.expired,
         now: None,
     };
+    let cached_engine = cache.markdown_engine.clone();
+    let parse_cache = std::mem::take(&mut cache.parse);
     let ((i18n, statics), (content, markdown)) = rayon::join(
         || (I18n::load(&config), static_files(&config)),
-        || (Content::load(&config, load_options), Markdown::new(&config)),
+        || {
+            let content = Content::load_cached(&config, load_options, &parse_cache);
+            (
+                content,
+                cached_engine.unwrap_or_else(|| Arc::new(Markdown::new(&config))),
+            )
+        },
     );
+    cache.markdown_engine = Some(markdown.clone());
     let i18n = Arc::new(i18n?);
     let statics = statics?;
     let asset_hashes = Arc::new(hash_statics(&statics)?);
     let mut renderer = Renderer::load(&config, &i18n, asset_hashes)?;
     let mut content = content?;
+    cache.parse = std::mem::take(&mut content.parse_cache);
     crate::content::taxonomy::localise_names(&config, &mut content, &i18n);
 
-    errors.extend(render_markdown(&config, &mut content, &markdown, &renderer));
+    errors.extend(render_markdown(
+        &config,
+        &mut content,
+        &markdown,
+        &renderer,
+        cache,
+    ));
     errors.extend(check_anchors(&config, &content));
 
     let content = Arc::new(content);
@@ -192,9 +247,22 @@ fn render_markdown(
     content: &mut Content,
     markdown: &Markdown,
     renderer: &Renderer,
+    cache: &mut BuildCache,
 ) -> Vec<Diagnostic> {
     let content_ref: &Content = content;
+    let link_targets = link_fingerprint(config, content_ref);
+    if link_targets != cache.link_targets {
+        cache.markdown.clear();
+        cache.link_targets = link_targets;
+    }
+    let previous = &cache.markdown;
     let render = |body: &str, file: &str, first_line: usize, lang: usize| {
+        let key = xxhash_rust::xxh3::xxh3_64(format!("{first_line}\n{body}").as_bytes());
+        if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
+            && *seen == key
+        {
+            return (key, rendered.clone());
+        }
         let cx = RenderContext {
             config,
             content: content_ref,
@@ -203,18 +271,36 @@ fn render_markdown(
             first_line,
             lang,
         };
-        markdown.render(body, &cx)
+        (key, markdown.render(body, &cx))
     };
-    let pages: Vec<Rendered> = content_ref
+    let pages: Vec<(u64, Rendered)> = content_ref
         .pages
         .par_iter()
         .map(|p| render(&p.body, &p.file.shown_as, p.body_line, p.file.lang))
         .collect();
-    let sections: Vec<Rendered> = content_ref
+    let sections: Vec<(u64, Rendered)> = content_ref
         .sections
         .par_iter()
         .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang))
         .collect();
+    // Only renders without errors are kept: a broken page is rendered (and reported) again.
+    cache.markdown = content_ref
+        .pages
+        .iter()
+        .map(|p| (p.file.shown_as.clone(), p.file.lang))
+        .zip(&pages)
+        .chain(
+            content_ref
+                .sections
+                .iter()
+                .map(|s| (s.shown_as(), s.lang))
+                .zip(&sections),
+        )
+        .filter(|(_, (_, rendered))| rendered.errors.is_empty())
+        .map(|(key, (hash, rendered))| (key, (*hash, rendered.clone())))
+        .collect();
+    let pages = pages.into_iter().map(|(_, r)| r);
+    let sections = sections.into_iter().map(|(_, r)| r);
     let mut errors = Vec::new();
     let mut keep = |mut rendered: Rendered| {
         for diagnostic in std::mem::take(&mut rendered.errors) {
@@ -231,6 +317,22 @@ fn render_markdown(
         section.rendered = keep(rendered);
     }
     errors
+}
+
+/// A hash of every URL a Markdown link can resolve to.
+fn link_fingerprint(config: &Config, content: &Content) -> u64 {
+    let mut text = config.base_url.clone();
+    for page in &content.pages {
+        text.push('\n');
+        text.push_str(&page.file.canonical_key);
+        text.push(' ');
+        text.push_str(&page.path);
+    }
+    for section in &content.sections {
+        text.push('\n');
+        text.push_str(&section.path);
+    }
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// `@/page.md#anchor` must name a heading of that page.

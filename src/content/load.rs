@@ -68,6 +68,12 @@ pub fn is_ignored_name(name: &str) -> bool {
 
 impl Content {
     pub fn load(config: &Config, options: LoadOptions) -> Result<Content> {
+        Content::load_cached(config, options, &ParseCache::default())
+    }
+
+    /// Like `load`, reusing the front matter and text of files that have not changed since
+    /// `cache` saw them; the returned content carries the cache for the next load.
+    pub fn load_cached(config: &Config, options: LoadOptions, cache: &ParseCache) -> Result<Content> {
         let content_dir = config.content_dir();
         let mut found = Vec::new();
         let mut assets = Vec::new();
@@ -82,7 +88,25 @@ impl Content {
                 &mut bundle_assets,
             )?;
         }
-        let mut parsed = collect_all(found.into_par_iter().map(parse).collect::<Vec<_>>())?;
+        let parsed = collect_all(
+            found
+                .into_par_iter()
+                .map(|f| parse_cached(f, cache))
+                .collect::<Vec<_>>(),
+        )?;
+        let parse_cache = ParseCache {
+            files: parsed
+                .iter()
+                .filter_map(|(p, stamp)| {
+                    let stamp = (*stamp)?;
+                    Some((
+                        p.found.file.path.clone(),
+                        (stamp, p.meta.clone(), p.body.clone(), p.body_line),
+                    ))
+                })
+                .collect(),
+        };
+        let mut parsed: Vec<Parsed> = parsed.into_iter().map(|(p, _)| p).collect();
         inherit_front_matter(&mut parsed);
         let now = options.now.unwrap_or_else(|| {
             std::time::SystemTime::now()
@@ -117,6 +141,7 @@ impl Content {
             })
             .collect();
         let mut content = Content {
+            parse_cache,
             scheduled,
             assets: assets
                 .into_iter()
@@ -611,6 +636,36 @@ fn split_language<'a>(config: &Config, stem: &'a str) -> std::result::Result<(&'
     } else {
         Ok((stem, 0))
     }
+}
+
+/// Parsed files by path, with the modification time and size they had.
+#[derive(Debug, Default, Clone)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, (FileStamp, FrontMatter, String, usize)>,
+}
+
+type FileStamp = (std::time::SystemTime, u64);
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+/// Parses `found`, or takes it from `cache` when the file is unchanged.
+fn parse_cached(found: Found, cache: &ParseCache) -> Result<(Parsed, Option<FileStamp>)> {
+    let current = stamp(&found.file.path);
+    if let (Some(current), Some((seen, meta, body, body_line))) = (current, cache.files.get(&found.file.path))
+        && *seen == current
+    {
+        let parsed = Parsed {
+            meta: meta.clone(),
+            body: body.clone(),
+            body_line: *body_line,
+            found,
+        };
+        return Ok((parsed, Some(current)));
+    }
+    parse(found).map(|p| (p, current))
 }
 
 fn parse(found: Found) -> Result<Parsed> {

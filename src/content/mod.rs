@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use load::{LoadOptions, Scheduled, is_ignored_name};
+pub use load::{LoadOptions, ParseCache, Scheduled, is_ignored_name};
 
 use crate::markdown::Rendered;
 
@@ -122,6 +122,8 @@ pub struct Content {
     pub assets: Vec<(PathBuf, String)>,
     /// Pages left out because they are embargoed or expired.
     pub scheduled: Vec<load::Scheduled>,
+    /// What was parsed, for the next load to reuse (`mekong serve`).
+    pub parse_cache: ParseCache,
 }
 
 impl Content {

@@ -77,11 +77,12 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
     let mut strings = live::json_string("{}");
     let mut state = State {
         options: &build_options,
+        cache: crate::site::BuildCache::default(),
         snapshot: snapshot.clone(),
         last_error: last_error.clone(),
         clients: clients.clone(),
     };
-    state.rebuild(reporter, &mut strings, true);
+    state.rebuild(reporter, &mut strings, &[], true);
 
     let server = Arc::new(server);
     for _ in 0..4 {
@@ -147,7 +148,7 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
         if changes.is_empty() {
             continue;
         }
-        state.rebuild(reporter, &mut strings, false);
+        state.rebuild(reporter, &mut strings, &changes, false);
     }
     Ok(())
 }
@@ -188,6 +189,8 @@ fn error_event(message: String) -> Event {
 
 struct State<'a> {
     options: &'a BuildOptions,
+    /// Parsed files and rendered Markdown from the last build.
+    cache: crate::site::BuildCache,
     snapshot: Arc<RwLock<Arc<Snapshot>>>,
     last_error: Arc<RwLock<Option<String>>>,
     clients: Clients,
@@ -196,9 +199,25 @@ struct State<'a> {
 impl State<'_> {
     /// Rebuilds in memory. On success the new files replace the old and pages whose files
     /// changed reload; on failure the last good site stays up and every page shows the error.
-    fn rebuild(&mut self, reporter: &mut dyn Reporter, strings: &mut String, first: bool) {
+    fn rebuild(
+        &mut self,
+        reporter: &mut dyn Reporter,
+        strings: &mut String,
+        changes: &[ChangeKind],
+        first: bool,
+    ) {
         let started = Instant::now();
-        match crate::site::render(self.options) {
+        // Content and static changes reuse everything unchanged; templates and strings can
+        // change shortcode output; config.toml can change everything.
+        if changes.contains(&ChangeKind::Config) {
+            self.cache.forget_all();
+        } else if changes
+            .iter()
+            .any(|c| matches!(c, ChangeKind::Templates | ChangeKind::Strings))
+        {
+            self.cache.forget_markdown();
+        }
+        match crate::site::render_with(self.options, &mut self.cache) {
             Ok(rendering) => {
                 *strings = overlay_strings(&rendering);
                 let files = load_files(rendering.files);

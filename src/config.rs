@@ -29,6 +29,8 @@ struct RawConfig {
     feed_limit: usize,
     #[serde(default)]
     feed_full_content: bool,
+    #[serde(default = "yes")]
+    build_search_index: bool,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -140,6 +142,8 @@ pub struct Config {
     pub feed_limit: usize,
     /// Feeds carry whole articles instead of their summaries.
     pub feed_full_content: bool,
+    /// Write a search index and search page per language.
+    pub build_search_index: bool,
     pub extra: toml::Table,
 }
 
@@ -258,6 +262,7 @@ impl Config {
             markdown: raw.markdown,
             feed_limit: raw.feed_limit,
             feed_full_content: raw.feed_full_content,
+            build_search_index: raw.build_search_index,
             extra: raw.extra,
         })
     }

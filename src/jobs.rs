@@ -37,6 +37,10 @@ pub enum Job {
         archive: usize,
         pager: usize,
     },
+    /// The search page of a language.
+    Search {
+        lang: usize,
+    },
     Sitemap,
     Robots,
     Feed {
@@ -146,6 +150,9 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
     }
     for lang in 0..config.languages.len() {
         jobs.push(Job::NotFound { lang });
+        if config.build_search_index {
+            jobs.push(Job::Search { lang });
+        }
         feeds(&mut jobs, FeedSource::Language(lang));
     }
     jobs.push(Job::Sitemap);

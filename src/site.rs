@@ -214,6 +214,14 @@ pub fn render_cached(
         })
         .collect();
     files.extend(statics);
+    files.extend(
+        crate::search::build(&config, &content, &i18n)
+            .into_iter()
+            .map(|f| OutputFile {
+                path: f.path,
+                bytes: Bytes::Owned(f.json.into_bytes()),
+            }),
+    );
     for (source, out) in &content.assets {
         files.push(OutputFile {
             path: out.clone(),
@@ -582,10 +590,50 @@ fn render_job(
             let html = renderer.render("archive.html", &context, &format!("the archive {}", entry.path))?;
             Ok((jobs::output_file(&path), html))
         }
+        Job::Search { lang } => {
+            let path = format!("/{}search/", config.languages[*lang].prefix);
+            let mut context = base_context(data, config_value, *lang, &path);
+            let indexes: Vec<SearchIndexView<'_>> = config
+                .languages
+                .iter()
+                .map(|l| SearchIndexView {
+                    code: &l.code,
+                    name: &l.name,
+                    index: config.permalink(&format!("search/{}/", l.code)),
+                })
+                .collect();
+            let language = &config.languages[*lang];
+            let number_locale = match &language.numerals {
+                Some(system) => format!("{}-u-nu-{system}", language.locale),
+                None => language.locale.clone(),
+            };
+            let settings = serde_json::json!({
+                "lang": language.code,
+                "numberLocale": number_locale,
+                "indexes": indexes,
+            });
+            context.insert("search_settings", &settings.to_string());
+            context.insert_value(
+                "translations",
+                Value::from_serializable(&views::translations(config, content, *lang, |l| {
+                    Some(format!("/{}search/", config.languages[l].prefix))
+                })),
+            );
+            let html = renderer.render("search.html", &context, "the search page")?;
+            Ok((jobs::output_file(&path), html))
+        }
         Job::Sitemap => Ok(("sitemap.xml".to_owned(), syndication::sitemap(config, content))),
         Job::Robots => Ok(("robots.txt".to_owned(), syndication::robots(config))),
         Job::Feed { source, format } => Ok(render_feed(data, *source, *format)),
     }
+}
+
+#[derive(serde::Serialize)]
+struct SearchIndexView<'a> {
+    code: &'a str,
+    name: &'a str,
+    /// URL of the folder holding the language's index files.
+    index: String,
 }
 
 #[derive(serde::Serialize)]

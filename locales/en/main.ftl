@@ -106,3 +106,15 @@ taxonomy-categories = Categories
 preview-error-title = The site could not be rebuilt
 # Preview server: the line under that heading
 preview-error-hint = Fix the problem below and save the file: this page updates by itself. Until then the preview shows the last good version.
+
+# Search page: heading and page title
+search-title = Search
+# Search page: label of the search box
+search-label = Search the news and pages
+search-button = Search
+search-all-languages = Search in all languages
+# Search page: how many results; $count is already formatted
+search-count = { $count } results
+search-none = Nothing found. Try other words, or fewer of them.
+search-failed = The search index could not be loaded. Please try again.
+search-needs-javascript = Search needs JavaScript. You can still browse the news by section, tag and month.

@@ -39,3 +39,12 @@ taxonomy-categories = Chuyên mục
 
 preview-error-title = Không thể dựng lại trang
 preview-error-hint = Hãy sửa lỗi dưới đây rồi lưu tệp: trang này sẽ tự cập nhật. Trong lúc chờ, bản xem trước vẫn hiển thị phiên bản đúng gần nhất.
+
+search-title = Tìm kiếm
+search-label = Tìm trong tin tức và các trang
+search-button = Tìm
+search-all-languages = Tìm ở mọi ngôn ngữ
+search-count = { $count } kết quả
+search-none = Không tìm thấy kết quả. Hãy thử từ khóa khác hoặc bớt từ.
+search-failed = Không tải được dữ liệu tìm kiếm. Vui lòng thử lại.
+search-needs-javascript = Chức năng tìm kiếm cần JavaScript. Bạn vẫn có thể xem tin theo chuyên mục, từ khóa và tháng.

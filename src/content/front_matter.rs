@@ -42,6 +42,8 @@ pub struct FrontMatter {
     /// Sections only: write an Atom and an RSS feed of this section.
     #[serde(default)]
     pub feed: bool,
+    /// `false` keeps the page (or, on a section, its pages) out of the search index.
+    pub in_search_index: Option<bool>,
     /// Ordered stops of a tourism route. Translations give names and descriptions;
     /// coordinates and images come from the default-language page.
     #[serde(default)]

@@ -40,6 +40,8 @@ pub struct Rendered {
     pub images_without_alt: Vec<(usize, usize, String)>,
     /// Problems found while rendering (broken `@/` links…); the HTML is still made.
     pub errors: Vec<Diagnostic>,
+    /// The text a reader sees, without markup: for word counts and the search index.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +197,7 @@ impl Markdown {
             anchor_links,
             images_without_alt,
             errors: diagnostics,
+            text,
             html,
         }
     }

@@ -17,6 +17,8 @@ pub(crate) struct ConfigView<'a> {
     pub(crate) default_language: &'a str,
     pub(crate) languages: &'a [Language],
     pub(crate) taxonomies: Vec<&'a str>,
+    /// Whether the site has search pages.
+    pub(crate) build_search_index: bool,
     pub(crate) extra: &'a toml::Table,
 }
 
@@ -29,6 +31,7 @@ impl<'a> ConfigView<'a> {
             default_language: &config.default_language().code,
             languages: &config.languages,
             taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
+            build_search_index: config.build_search_index,
             extra: &config.extra,
         }
     }

@@ -1,0 +1,191 @@
+//! Search on the built sample site, in a real headless Chromium, served from a sub-path.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Site;
+use common::browser::{Browser, chromium};
+use serde_json::Value;
+
+/// A plain static file server (Python's) for a built folder: no mekong code in the way.
+struct StaticServer(Child);
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve_folder(folder: &std::path::Path, port: u16) -> StaticServer {
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(folder)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 runs a static server");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "static server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    StaticServer(child)
+}
+
+/// Runs a query on a search page and returns the result links, best first.
+fn results(browser: &mut Browser, url: &str) -> Vec<String> {
+    let tab = browser.open(url);
+    browser.wait_for(
+        &tab,
+        "document.querySelector('[data-search-status]') && document.querySelector('[data-search-status]').textContent.length > 0",
+        20,
+    );
+    let links = browser.eval(
+        &tab,
+        "[...document.querySelectorAll('[data-search-results] h2 a')].map(a => a.href)",
+    );
+    links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn query(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn search_finds_vietnamese_khmer_and_english_from_a_sub_path() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::sample();
+    let port = free_port();
+    let www = site.root().join("www");
+    let base = format!("http://127.0.0.1:{port}/ngoai-vu/");
+    site.build(&[
+        "--base-url",
+        &base,
+        "--output",
+        www.join("ngoai-vu").to_str().unwrap(),
+    ]);
+    let _server = serve_folder(&www, port);
+    let mut browser = Browser::launch(&chromium);
+
+    // Vietnamese without accents finds the foreign-affairs articles.
+    let found = results(&mut browser, &format!("{base}search/?q={}", query("doi ngoai")));
+    assert!(
+        found
+            .iter()
+            .any(|u| u.ends_with("/ngoai-vu/news/duong-loi-doi-ngoai-dai-hoi-xi/")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|u| u.starts_with(&base) && !u.contains("/en/") && !u.contains("/km/")),
+        "{found:?}"
+    );
+
+    // A Khmer word that only occurs inside longer unspaced phrases.
+    let found = results(&mut browser, &format!("{base}km/search/?q={}", query("បង្គោល")));
+    assert!(
+        found
+            .iter()
+            .any(|u| u.ends_with("/ngoai-vu/km/news/phan-gioi-cam-moc-bien-gioi/")),
+        "{found:?}"
+    );
+
+    // English, two words.
+    let found = results(
+        &mut browser,
+        &format!("{base}en/search/?q={}", query("border markers")),
+    );
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|u| u.contains("/ngoai-vu/en/")), "{found:?}");
+
+    // With accents, the articles that write the word exactly so come first: "Đảng" (the
+    // Party) before "đang" (currently), which folds to the same letters.
+    let found = results(&mut browser, &format!("{base}search/?q={}", query("Đảng")));
+    let position = |slug: &str| found.iter().position(|u| u.contains(slug));
+    let party = [
+        position("duong-loi-doi-ngoai-dai-hoi-xi"),
+        position("hoi-nhap-quoc-te-thu-hut-dau-tu"),
+    ];
+    let currently = position("hop-tac-dak-nong-mondulkiri").expect("the folded match is found too");
+    for p in party {
+        assert!(p.expect("exact-accent article found") < currently, "{found:?}");
+    }
+}
+
+#[test]
+fn search_can_cover_every_language_and_types_ahead() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::sample();
+    let port = free_port();
+    let www = site.root().join("www");
+    let base = format!("http://127.0.0.1:{port}/");
+    site.build(&["--base-url", &base, "--output", www.to_str().unwrap()]);
+    let _server = serve_folder(&www, port);
+    let mut browser = Browser::launch(&chromium);
+    let tab = browser.open(&format!("{base}en/search/"));
+    browser.wait_for(&tab, "!!document.querySelector('[data-all-languages]')", 20);
+    // Type the start of a word, with every language switched on, as a user would.
+    let typed = browser.eval(
+        &tab,
+        "(() => { const box = document.querySelector('[data-all-languages]'); box.checked = true; \
+         const input = document.querySelector('#search-input'); input.focus(); input.value = 'Mondulk'; \
+         input.dispatchEvent(new Event('input')); return true; })()",
+    );
+    assert_eq!(typed, Value::Bool(true));
+    browser.wait_for(
+        &tab,
+        "document.querySelectorAll('[data-search-results] li').length > 0",
+        20,
+    );
+    let languages = browser.eval(
+        &tab,
+        "[...new Set([...document.querySelectorAll('[data-search-results] li')].map(li => li.lang))]",
+    );
+    let languages: Vec<&str> = languages
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        languages.contains(&"en") && languages.contains(&"vi"),
+        "{languages:?}"
+    );
+    let marked = browser.eval(
+        &tab,
+        "document.querySelector('[data-search-results] mark') !== null",
+    );
+    assert_eq!(marked, Value::Bool(true), "matched words are highlighted");
+}

@@ -365,3 +365,40 @@ fn khmer_reading_time_counts_segmented_words() {
     assert!(numbers[0] >= 300, "word count {}", numbers[0]);
     assert!(numbers[1] >= 2, "reading time {}", numbers[1]);
 }
+
+#[test]
+fn search_can_be_switched_off_and_sections_left_out() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    assert!(site.exists("search/vi/index.json"));
+    assert!(site.exists("km/search/index.html"));
+    let index = site.public("search/vi/index.json");
+    assert!(index.contains("\"docs\":3"), "{index}");
+
+    let news = std::fs::read_to_string(site.root().join("content/news/_index.md")).unwrap();
+    site.write(
+        "content/news/_index.md",
+        &news.replace("paginate_by = 2", "paginate_by = 2\nin_search_index = false"),
+    );
+    site.build(&[]);
+    assert!(
+        site.public("search/vi/index.json").contains("\"docs\":0"),
+        "news is left out"
+    );
+
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write(
+        "config.toml",
+        &config.replace(
+            "default_language = \"vi\"",
+            "default_language = \"vi\"\nbuild_search_index = false",
+        ),
+    );
+    site.build(&[]);
+    assert!(!site.exists("search/vi/index.json"));
+    assert!(!site.exists("search/index.html"));
+    assert!(
+        !site.public("index.html").contains("/search/"),
+        "no search link in the menu"
+    );
+}

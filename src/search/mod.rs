@@ -17,6 +17,8 @@ use tokenize::{Token, tokenize};
 
 /// Results per data chunk.
 const CHUNK: usize = 32;
+/// Raw bytes of terms and postings after which a new shard file starts.
+const SHARD_BYTES: usize = 48 * 1024;
 /// Characters of text kept per page for result snippets.
 const EXCERPT: usize = 280;
 
@@ -37,15 +39,18 @@ struct Manifest<'a> {
     version: u32,
     lang: &'a str,
     docs: usize,
+    /// Bytes of text indexed (titles, headings, descriptions, bodies), for size budgets.
+    text_bytes: usize,
     chunk: usize,
-    /// Shard names (hex code of the first character of their terms).
-    shards: Vec<String>,
+    /// First letter of a term (hex code point) → number of the shard file holding it.
+    shards: BTreeMap<String, usize>,
 }
 
 /// What is indexed of one page.
 struct Doc {
     /// (folded term, weight) in order, and the exact forms.
     tokens: Vec<(Token, u32)>,
+    text_bytes: usize,
 }
 
 /// Whether `page` goes in the index: real pages of sections that do not opt out.
@@ -75,7 +80,9 @@ fn headings_text(headings: &[crate::markdown::Heading], out: &mut String) {
 fn doc(content: &Content, code: &str, id: PageId) -> Doc {
     let page = content.page(id);
     let mut tokens = Vec::new();
+    let mut text_bytes = 0;
     let mut add = |text: &str, weight: u32| {
+        text_bytes += text.len();
         tokens.extend(tokenize(text, code).into_iter().map(|t| (t, weight)));
     };
     add(&page.title, TITLE);
@@ -84,7 +91,7 @@ fn doc(content: &Content, code: &str, id: PageId) -> Doc {
     add(&headings, HEADING);
     add(page.meta.description.as_deref().unwrap_or(""), DESCRIPTION);
     add(&page.rendered.text, BODY);
-    Doc { tokens }
+    Doc { tokens, text_bytes }
 }
 
 /// First character of a term, as the shard name: its code point in hex.
@@ -183,10 +190,33 @@ fn build_language(config: &Config, content: &Content, i18n: &I18n, lang: usize) 
         }
     }
 
-    let mut shards: BTreeMap<String, Shard> = BTreeMap::new();
+    // A pair of words is kept only where it tells documents apart: when it stands in several
+    // documents, and some document has both words but not side by side. (A pair in a single
+    // document costs as much as the text around it and rarely changes the order.)
+    let df: HashMap<&str, usize> = words
+        .iter()
+        .map(|(term, postings)| (*term, postings.len()))
+        .collect();
+    pairs.retain(|pair, docs| {
+        let (first, second) = pair.split_once(' ').unwrap_or((pair, ""));
+        let rarer = df
+            .get(first)
+            .copied()
+            .unwrap_or(0)
+            .min(df.get(second).copied().unwrap_or(0));
+        docs.len() >= 2 && docs.len() < rarer
+    });
+    // Exact spellings matter only where one folded term has several: `đảng`, `đang`, `dạng`.
+    let mut spellings: HashMap<String, usize> = HashMap::new();
+    for word in exact.keys() {
+        *spellings.entry(tokenize::fold(word)).or_default() += 1;
+    }
+    exact.retain(|word, _| spellings.get(&tokenize::fold(word)).copied().unwrap_or(0) > 1);
+
+    let mut by_letter: BTreeMap<String, Shard> = BTreeMap::new();
     for (term, mut postings) in words {
         postings.sort_unstable();
-        shards
+        by_letter
             .entry(shard_of(term))
             .or_default()
             .w
@@ -194,18 +224,41 @@ fn build_language(config: &Config, content: &Content, i18n: &I18n, lang: usize) 
     }
     for (word, docs) in exact {
         let shard = shard_of(&tokenize::fold(word));
-        shards
+        by_letter
             .entry(shard)
             .or_default()
             .x
             .insert(word.to_owned(), gaps(&docs));
     }
     for (pair, docs) in pairs {
-        shards
+        by_letter
             .entry(shard_of(&pair))
             .or_default()
             .b
             .insert(pair, gaps(&docs));
+    }
+    // Letters are packed into files of a useful size: a small site loads one or two files,
+    // a large one only the files of the letters its words start with.
+    let mut files_of_letters: Vec<(Vec<String>, Shard)> = Vec::new();
+    let mut size = usize::MAX;
+    for (letter, shard) in by_letter {
+        let shard_size: usize = shard
+            .w
+            .iter()
+            .chain(&shard.x)
+            .chain(&shard.b)
+            .map(|(k, v)| k.len() + v.len() + 6)
+            .sum();
+        if size >= SHARD_BYTES {
+            files_of_letters.push((Vec::new(), Shard::default()));
+            size = 0;
+        }
+        let (letters, packed) = files_of_letters.last_mut().expect("pushed above");
+        letters.push(letter);
+        packed.w.extend(shard.w);
+        packed.x.extend(shard.x);
+        packed.b.extend(shard.b);
+        size += shard_size;
     }
 
     let mut files = Vec::new();
@@ -213,16 +266,21 @@ fn build_language(config: &Config, content: &Content, i18n: &I18n, lang: usize) 
         version: 1,
         lang: code,
         docs: docs.len(),
+        text_bytes: docs.iter().map(|d| d.text_bytes).sum(),
         chunk: CHUNK,
-        shards: shards.keys().cloned().collect(),
+        shards: files_of_letters
+            .iter()
+            .enumerate()
+            .flat_map(|(n, (letters, _))| letters.iter().map(move |l| (l.clone(), n)))
+            .collect(),
     };
     files.push(IndexFile {
         path: format!("{base}index.json"),
         json: serde_json::to_string(&manifest).unwrap_or_default(),
     });
-    for (name, shard) in shards {
+    for (n, (_, shard)) in files_of_letters.into_iter().enumerate() {
         files.push(IndexFile {
-            path: format!("{base}t-{name}.json"),
+            path: format!("{base}t-{n}.json"),
             json: serde_json::to_string(&shard).unwrap_or_default(),
         });
     }

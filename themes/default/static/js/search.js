@@ -62,18 +62,22 @@
     const manifest = await load(index.index + "index.json");
     const tokens = tokenize(query, index.code);
     if (!tokens.length) return [];
+    // Each first letter lives in one shard file; load only the files the words need.
+    const fileOf = (term) => manifest.shards[shardOf(term)];
     const shards = {};
     await Promise.all(
-      [...new Set(tokens.map((t) => shardOf(t.folded)))]
-        .filter((name) => manifest.shards.includes(name))
-        .map(async (name) => { shards[name] = await load(`${index.index}t-${name}.json`); }),
+      [...new Set(tokens.map((t) => fileOf(t.folded)))]
+        .filter((file) => file !== undefined)
+        .map(async (file) => { shards[file] = await load(`${index.index}t-${file}.json`); }),
     );
+    const shardFor = (term) => shards[fileOf(term)];
     const perToken = tokens.map((token, i) => {
-      const shard = shards[shardOf(token.folded)];
+      const shard = shardFor(token.folded);
       const found = new Map();
       if (!shard) return found;
       // The last word may still be being typed: it also matches as a prefix.
       let terms = shard.w[token.folded] ? [token.folded] : [];
+      // (Prefix expansion looks in the same file: terms sharing a first letter share a file.)
       if (i === tokens.length - 1) {
         const longer = Object.keys(shard.w).filter((t) => t !== token.folded && t.startsWith(token.folded));
         longer.sort((a, b) => a.length - b.length);
@@ -101,7 +105,7 @@
     const scores = new Map(candidates.map((doc) => [doc, perToken.reduce((s, m) => s + (m.get(doc) || 0), 0)]));
     // Words next to each other as typed (Vietnamese words have several syllables).
     for (let i = 0; i + 1 < tokens.length; i++) {
-      const shard = shards[shardOf(tokens[i].folded)];
+      const shard = shardFor(tokens[i].folded);
       const pair = shard && shard.b[`${tokens[i].folded} ${tokens[i + 1].folded}`];
       if (!pair) continue;
       for (const doc of docsOf(pair)) if (scores.has(doc)) scores.set(doc, scores.get(doc) + 4);

@@ -189,3 +189,57 @@ fn search_can_cover_every_language_and_types_ahead() {
     );
     assert_eq!(marked, Value::Bool(true), "matched words are highlighted");
 }
+
+/// Benchmark, not a check: `scripts/bench-search.sh` runs it on a generated site and reports
+/// the time of a query in the browser (first query, with its index files to load, and later).
+#[test]
+#[ignore]
+fn query_time_in_the_browser() {
+    let Some(chromium) = chromium() else { return };
+    let root = std::env::var("MEKONG_BENCH_SITE").expect("MEKONG_BENCH_SITE: a generated site");
+    let queries: Vec<(String, String)> = std::env::var("MEKONG_BENCH_QUERIES")
+        .unwrap_or_else(|_| "vi:hop tac,en:border cooperation,km:ព្រំដែន".to_owned())
+        .split(',')
+        .filter_map(|q| q.split_once(':').map(|(l, q)| (l.to_owned(), q.to_owned())))
+        .collect();
+    let port = free_port();
+    let www = tempfile::tempdir().unwrap();
+    let base = format!("http://127.0.0.1:{port}/");
+    let output = Command::new(env!("CARGO_BIN_EXE_mekong"))
+        .args(["build", "--root", &root, "--base-url", &base, "--output"])
+        .arg(www.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let _server = serve_folder(www.path(), port);
+    let mut browser = Browser::launch(&chromium);
+    for (lang, text) in queries {
+        let prefix = if lang == "vi" {
+            String::new()
+        } else {
+            format!("{lang}/")
+        };
+        let tab = browser.open(&format!("{base}{prefix}search/"));
+        browser.wait_for(&tab, "!!document.querySelector('#search-input')", 20);
+        let measure = format!(
+            "new Promise(resolve => {{ const status = document.querySelector('[data-search-status]'); \
+             const input = document.querySelector('#search-input'); status.textContent = ''; \
+             const start = performance.now(); \
+             new MutationObserver((_, o) => {{ o.disconnect(); resolve(performance.now() - start); }}) \
+               .observe(status, {{ childList: true, characterData: true, subtree: true }}); \
+             input.value = {}; document.querySelector('[data-search]').requestSubmit(); }})",
+            serde_json::Value::String(text.clone())
+        );
+        let first = browser.eval(&tab, &measure);
+        let again = browser.eval(&tab, &measure);
+        let count = browser.eval(
+            &tab,
+            "document.querySelectorAll('[data-search-results] li').length",
+        );
+        println!(
+            "query {lang} \"{text}\": first {:.1} ms (loads its index files), again {:.1} ms, {count} results",
+            first.as_f64().unwrap_or(0.0),
+            again.as_f64().unwrap_or(0.0)
+        );
+    }
+}

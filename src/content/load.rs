@@ -201,6 +201,7 @@ impl Content {
                         .or_else(|| original.page_template.clone());
                     meta.archive |= original.archive;
                     meta.feed |= original.feed;
+                    meta.in_search_index = meta.in_search_index.or(original.in_search_index);
                 }
             }
             let mut ids = Vec::with_capacity(languages);

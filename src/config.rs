@@ -32,7 +32,18 @@ struct RawConfig {
     #[serde(default = "yes")]
     build_search_index: bool,
     #[serde(default)]
+    map: MapConfig,
+    #[serde(default)]
     extra: toml::Table,
+}
+
+/// `[map]`: what route maps draw besides the route.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapConfig {
+    /// A border line to draw, as `[latitude, longitude]` points.
+    #[serde(default)]
+    pub border: Vec<[f64; 2]>,
 }
 
 fn default_feed_limit() -> usize {
@@ -144,6 +155,8 @@ pub struct Config {
     pub feed_full_content: bool,
     /// Write a search index and search page per language.
     pub build_search_index: bool,
+    /// Border line drawn on route maps, as (latitude, longitude).
+    pub map_border: Vec<(f64, f64)>,
     pub extra: toml::Table,
 }
 
@@ -263,6 +276,7 @@ impl Config {
             feed_limit: raw.feed_limit,
             feed_full_content: raw.feed_full_content,
             build_search_index: raw.build_search_index,
+            map_border: raw.map.border.iter().map(|p| (p[0], p[1])).collect(),
             extra: raw.extra,
         })
     }

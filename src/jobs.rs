@@ -37,6 +37,8 @@ pub enum Job {
         archive: usize,
         pager: usize,
     },
+    /// The GeoJSON file of a route page.
+    RouteGeoJson(PageId),
     /// The search page of a language.
     Search {
         lang: usize,
@@ -103,6 +105,11 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..content.pages.len() as u32)
         .map(|i| Job::Page(PageId(i)))
         .collect();
+    for (i, page) in content.pages.iter().enumerate() {
+        if crate::geo::located(&page.meta.stops).is_some() {
+            jobs.push(Job::RouteGeoJson(PageId(i as u32)));
+        }
+    }
     for (i, section) in content.sections.iter().enumerate().filter(|(_, s)| !s.hidden) {
         for (archive, entry) in section.archives.iter().enumerate() {
             for pager in 0..pager_count(entry.pages.len(), section.meta.paginate_by) {

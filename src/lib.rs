@@ -8,6 +8,7 @@ pub mod content;
 mod embedded;
 pub mod error;
 mod fs;
+pub mod geo;
 pub mod i18n;
 pub mod jobs;
 pub mod markdown;

@@ -590,6 +590,14 @@ fn render_job(
             let html = renderer.render("archive.html", &context, &format!("the archive {}", entry.path))?;
             Ok((jobs::output_file(&path), html))
         }
+        Job::RouteGeoJson(id) => {
+            let page = content.page(*id);
+            let url = config.permalink(&format!("{}route.geojson", page.path));
+            let route = crate::geo::route_view(&page.title, &page.meta.stops, &config.map_border, url)
+                .expect("jobs are listed only for pages with located stops");
+            let path = format!("{}route.geojson", page.path.trim_start_matches('/'));
+            Ok((path, crate::geo::geojson(&page.title, &route)))
+        }
         Job::Search { lang } => {
             let path = format!("/{}search/", config.languages[*lang].prefix);
             let mut context = base_context(data, config_value, *lang, &path);

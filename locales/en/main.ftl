@@ -118,3 +118,16 @@ search-count = { $count } results
 search-none = Nothing found. Try other words, or fewer of them.
 search-failed = The search index could not be loaded. Please try again.
 search-needs-javascript = Search needs JavaScript. You can still browse the news by section, tag and month.
+
+# Tourism routes: heading of the itinerary and map
+route-itinerary = Itinerary
+# Caption of a route map; $stops is a count, $km is already formatted
+route-map-caption = Map of the route: { $stops } stops, { $km } km as the crow flies between stops
+route-stop = Stop
+route-place = Place
+route-leg = From the previous stop
+route-from-start = From the start
+route-total = Total
+# A distance; $km is already formatted
+route-km = { $km } km
+route-download = Download the route (GeoJSON, for map apps)

@@ -48,3 +48,13 @@ search-count = លទ្ធផល { $count }
 search-none = រកមិនឃើញទេ។ សូមសាកល្បងពាក្យផ្សេង ឬប្រើពាក្យតិចជាងនេះ។
 search-failed = មិនអាចផ្ទុកទិន្នន័យស្វែងរកបានទេ។ សូមព្យាយាមម្ដងទៀត។
 search-needs-javascript = ការស្វែងរកត្រូវការ JavaScript។ អ្នកនៅតែអាចអានព័ត៌មានតាមផ្នែក ស្លាក និងខែបាន។
+
+route-itinerary = កាលវិភាគដំណើរ
+route-map-caption = ផែនទីផ្លូវ៖ ចំណតចំនួន { $stops } ចម្ងាយ { $km } គីឡូម៉ែត្រ គិតជាបន្ទាត់ត្រង់រវាងចំណតនីមួយៗ
+route-stop = ចំណត
+route-place = ទីកន្លែង
+route-leg = ពីចំណតមុន
+route-from-start = ពីចំណុចចាប់ផ្ដើម
+route-total = សរុប
+route-km = { $km } គីឡូម៉ែត្រ
+route-download = ទាញយកផ្លូវ (GeoJSON សម្រាប់កម្មវិធីផែនទី)

@@ -48,3 +48,13 @@ search-count = { $count } kết quả
 search-none = Không tìm thấy kết quả. Hãy thử từ khóa khác hoặc bớt từ.
 search-failed = Không tải được dữ liệu tìm kiếm. Vui lòng thử lại.
 search-needs-javascript = Chức năng tìm kiếm cần JavaScript. Bạn vẫn có thể xem tin theo chuyên mục, từ khóa và tháng.
+
+route-itinerary = Lịch trình
+route-map-caption = Bản đồ tuyến: { $stops } điểm dừng, { $km } km tính theo đường chim bay giữa các điểm
+route-stop = Điểm
+route-place = Địa danh
+route-leg = Từ điểm trước
+route-from-start = Từ điểm xuất phát
+route-total = Tổng cộng
+route-km = { $km } km
+route-download = Tải tuyến đường (GeoJSON, dùng cho ứng dụng bản đồ)

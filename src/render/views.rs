@@ -133,6 +133,8 @@ struct PageView<'a> {
     /// Where the text really lives: the page itself, or the original of a fallback.
     canonical: String,
     stops: &'a [crate::content::front_matter::Stop],
+    /// For a page with located `[[stops]]`: the itinerary with distances, map and GeoJSON.
+    route: Option<crate::geo::RouteView>,
 }
 
 fn link<'a>(config: &Config, title: &'a str, path: &str) -> LinkView<'a> {
@@ -206,6 +208,12 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
         .code,
         canonical: config.permalink(page.original.map_or(&page.path, |o| &content.page(o).path)),
         stops: &page.meta.stops,
+        route: crate::geo::route_view(
+            &page.title,
+            &page.meta.stops,
+            &config.map_border,
+            config.permalink(&format!("{}route.geojson", page.path)),
+        ),
     };
     Value::from_serializable(&view)
 }

@@ -48,7 +48,9 @@ pub fn located(stops: &[Stop]) -> Option<Vec<(&Stop, f64, f64)>> {
     (points.len() >= 2).then_some(points)
 }
 
+/// `key` tells this route's map apart from others on the same page (its ids must be unique).
 pub fn route_view(
+    key: &str,
     title: &str,
     stops: &[Stop],
     border: &[(f64, f64)],
@@ -76,7 +78,7 @@ pub fn route_view(
             total_km: total,
         });
     }
-    let svg = svg_map(title, &views, border);
+    let svg = svg_map(key, title, &views, border);
     Some(RouteView {
         stops: views,
         total_km: total,
@@ -91,7 +93,7 @@ fn escape(text: &str) -> String {
 
 /// An equirectangular projection around the route (x scaled by the cosine of the mean
 /// latitude), fitted to a 640 × 420 view box with a margin for labels.
-fn svg_map(title: &str, stops: &[StopView], border: &[(f64, f64)]) -> String {
+fn svg_map(key: &str, title: &str, stops: &[StopView], border: &[(f64, f64)]) -> String {
     const WIDTH: f64 = 640.0;
     const HEIGHT: f64 = 420.0;
     const MARGIN: f64 = 56.0;
@@ -111,7 +113,7 @@ fn svg_map(title: &str, stops: &[StopView], border: &[(f64, f64)]) -> String {
         (x, y)
     };
     let mut svg = format!(
-        "<svg class=\"route-map\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"map-title\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"map-title\">{}</title><rect width=\"{WIDTH}\" height=\"{HEIGHT}\" class=\"map-ground\"/>",
+        "<svg class=\"route-map\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" aria-labelledby=\"map-{key}\" xmlns=\"http://www.w3.org/2000/svg\"><title id=\"map-{key}\">{}</title><rect width=\"{WIDTH}\" height=\"{HEIGHT}\" class=\"map-ground\"/>",
         escape(title)
     );
     if border.len() >= 2 {
@@ -138,20 +140,51 @@ fn svg_map(title: &str, stops: &[StopView], border: &[(f64, f64)]) -> String {
         "<polyline class=\"map-route\" points=\"{}\"/>",
         path.join(" ")
     ));
+    // Each label takes the first place beside its stop that no earlier label or stop covers.
+    let mut taken: Vec<(f64, f64, f64, f64)> = stops
+        .iter()
+        .map(|s| {
+            let (x, y) = project(s.lat, s.lon);
+            (x - 10.0, y - 10.0, x + 10.0, y + 10.0)
+        })
+        .collect();
     for stop in stops {
         let (x, y) = project(stop.lat, stop.lon);
-        // Labels go to the side with more room.
-        let (anchor, dx) = if x > WIDTH / 2.0 {
-            ("end", -12.0)
-        } else {
-            ("start", 12.0)
+        let width = stop.name.chars().count() as f64 * 7.8;
+        let places = [
+            ("start", x + 13.0, y + 5.0),
+            ("end", x - 13.0, y + 5.0),
+            ("middle", x, y - 16.0),
+            ("middle", x, y + 26.0),
+            ("start", x + 13.0, y + 22.0),
+            ("end", x - 13.0, y - 10.0),
+        ];
+        let boxed = |(anchor, lx, ly): (&str, f64, f64)| {
+            let left = match anchor {
+                "start" => lx,
+                "end" => lx - width,
+                _ => lx - width / 2.0,
+            };
+            (left, ly - 13.0, left + width, ly + 4.0)
         };
+        let overlaps = |a: (f64, f64, f64, f64), b: &(f64, f64, f64, f64)| {
+            a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3
+        };
+        let inside =
+            |b: (f64, f64, f64, f64)| b.0 >= 2.0 && b.2 <= WIDTH - 2.0 && b.1 >= 2.0 && b.3 <= HEIGHT - 2.0;
+        let (anchor, lx, ly) = places
+            .iter()
+            .copied()
+            .find(|p| {
+                let b = boxed(*p);
+                inside(b) && !taken.iter().any(|t| overlaps(b, t))
+            })
+            .unwrap_or(if x > WIDTH / 2.0 { places[1] } else { places[0] });
+        taken.push(boxed((anchor, lx, ly)));
         svg.push_str(&format!(
-            "<g class=\"map-stop\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\"/><text class=\"map-number\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text><text class=\"map-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
+            "<g class=\"map-stop\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\"/><text class=\"map-number\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text><text class=\"map-label\" x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
             y + 4.0,
             stop.number,
-            x + dx,
-            y + 4.0,
             escape(&stop.name)
         ));
     }
@@ -206,8 +239,9 @@ mod tests {
             lon: lat.map(|_| 107.7),
             ..Stop::default()
         };
-        assert!(route_view("x", &[stop("a", Some(12.0))], &[], String::new()).is_none());
+        assert!(route_view("x", "x", &[stop("a", Some(12.0))], &[], String::new()).is_none());
         let route = route_view(
+            "x",
             "x",
             &[stop("a", Some(12.0)), stop("b", Some(12.1))],
             &[],

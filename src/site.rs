@@ -593,8 +593,9 @@ fn render_job(
         Job::RouteGeoJson(id) => {
             let page = content.page(*id);
             let url = config.permalink(&format!("{}route.geojson", page.path));
-            let route = crate::geo::route_view(&page.title, &page.meta.stops, &config.map_border, url)
-                .expect("jobs are listed only for pages with located stops");
+            let route =
+                crate::geo::route_view(&page.slug, &page.title, &page.meta.stops, &config.map_border, url)
+                    .expect("jobs are listed only for pages with located stops");
             let path = format!("{}route.geojson", page.path.trim_start_matches('/'));
             Ok((path, crate::geo::geojson(&page.title, &route)))
         }

@@ -99,9 +99,55 @@ fn itinerary_distances_are_great_circle_kilometres() {
         );
     }
     assert!(html.contains("<svg class=\"route-map\""), "an inline map");
-    assert!(html.contains("<title id=\"map-title\">Tuyến thử nghiệm</title>"));
+    assert!(html.contains("<title id=\"map-tuyen-thu\">Tuyến thử nghiệm</title>"));
     assert!(html.contains("route.geojson\" download"));
     // Khmer pages print the distances with Khmer digits.
     let km = site.public("km/routes/tuyen-thu/index.html");
     assert!(km.contains("គីឡូម៉ែត្រ"), "Khmer distances");
+}
+
+#[test]
+fn every_sample_route_has_geojson_matching_its_front_matter() {
+    let site = Site::sample();
+    site.build(&[]);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("site/content/routes");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with('_') || name.matches('.').count() != 1 {
+            continue;
+        }
+        let slug = name.trim_end_matches(".md");
+        let text = std::fs::read_to_string(site.root().join("content/routes").join(&name)).unwrap();
+        let front: toml::Table = toml::from_str(text.split("+++").nth(1).unwrap()).unwrap();
+        let stops: Vec<(f64, f64)> = front["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["lat"].as_float().unwrap(), s["lon"].as_float().unwrap()))
+            .collect();
+        for prefix in ["", "en/", "km/"] {
+            let geojson: Value =
+                serde_json::from_str(&site.public(&format!("{prefix}routes/{slug}/route.geojson"))).unwrap();
+            let line = geojson["features"][0]["geometry"]["coordinates"]
+                .as_array()
+                .unwrap();
+            assert_eq!(line.len(), stops.len(), "{prefix}{slug}");
+            for (point, (lat, lon)) in line.iter().zip(&stops) {
+                assert_eq!(
+                    (point[1].as_f64().unwrap(), point[0].as_f64().unwrap()),
+                    (*lat, *lon)
+                );
+            }
+        }
+        let html = site.public(&format!("routes/{slug}/index.html"));
+        let total: f64 = stops.windows(2).map(|w| haversine(w[0], w[1])).sum();
+        let shown = *distances(&html).last().unwrap();
+        assert!(
+            (shown - total).abs() <= total * 0.01,
+            "{slug}: shown {shown} km, computed {total:.2} km"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 4, "the sample site has at least four routes");
 }

@@ -131,3 +131,8 @@ route-total = Total
 # A distance; $km is already formatted
 route-km = { $km } km
 route-download = Download the route (GeoJSON, for map apps)
+
+# Heading of the list of articles sharing tags with this one
+related-articles = Related articles
+# Where an article comes from; $source is a name
+source-line = Source: { $source }

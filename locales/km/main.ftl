@@ -58,3 +58,6 @@ route-from-start = ពីចំណុចចាប់ផ្ដើម
 route-total = សរុប
 route-km = { $km } គីឡូម៉ែត្រ
 route-download = ទាញយកផ្លូវ (GeoJSON សម្រាប់កម្មវិធីផែនទី)
+
+related-articles = អត្ថបទពាក់ព័ន្ធ
+source-line = ប្រភព៖ { $source }

@@ -58,3 +58,6 @@ route-from-start = Từ điểm xuất phát
 route-total = Tổng cộng
 route-km = { $km } km
 route-download = Tải tuyến đường (GeoJSON, dùng cho ứng dụng bản đồ)
+
+related-articles = Bài viết liên quan
+source-line = Nguồn: { $source }

@@ -186,6 +186,12 @@ impl Markdown {
         if !shortcode_html.is_empty() {
             html = insert_shortcode_html(&html, shortcode_html);
         }
+        // An image with a title becomes a figure, which may not sit inside a paragraph.
+        if html.contains("<p><figure>") {
+            html = html
+                .replace("<p><figure>", "<figure>")
+                .replace("</figure></p>", "</figure>");
+        }
         let summary_html = html.find(SUMMARY_MARKER).map(|i| html[..i].trim_end().to_owned());
         let word_count = crate::text::word_count(&text);
         Rendered {

@@ -135,6 +135,8 @@ struct PageView<'a> {
     stops: &'a [crate::content::front_matter::Stop],
     /// For a page with located `[[stops]]`: the itinerary with distances, map and GeoJSON.
     route: Option<crate::geo::RouteView>,
+    /// Up to three pages of the same language sharing the most terms, newest first on ties.
+    related: Vec<LinkView<'a>>,
 }
 
 fn link<'a>(config: &Config, title: &'a str, path: &str) -> LinkView<'a> {
@@ -208,7 +210,12 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
         .code,
         canonical: config.permalink(page.original.map_or(&page.path, |o| &content.page(o).path)),
         stops: &page.meta.stops,
+        related: related(config, content, id)
+            .into_iter()
+            .map(|p| link(config, &content.page(p).title, &content.page(p).path))
+            .collect(),
         route: crate::geo::route_view(
+            &page.slug,
             &page.title,
             &page.meta.stops,
             &config.map_border,
@@ -216,6 +223,33 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
         ),
     };
     Value::from_serializable(&view)
+}
+
+/// Pages sharing terms with `id`. Only the newest 200 pages of each term are looked at, so a
+/// tag on thousands of articles costs no more than a small one.
+fn related(config: &Config, content: &Content, id: PageId) -> Vec<PageId> {
+    let page = content.page(id);
+    let mut shared: std::collections::HashMap<PageId, usize> = std::collections::HashMap::new();
+    for (name, terms) in &page.meta.taxonomies {
+        let Some(index) = config.taxonomies.iter().position(|t| &t.name == name) else {
+            continue;
+        };
+        for term in terms {
+            let slug = crate::content::slug::slugify(term);
+            let Some(term) = content.term(index, page.file.lang, &slug) else {
+                continue;
+            };
+            for other in term.pages.iter().take(200).filter(|p| **p != id) {
+                *shared.entry(*other).or_default() += 1;
+            }
+        }
+    }
+    let mut ranked: Vec<(PageId, usize)> = shared.into_iter().collect();
+    ranked.sort_by_key(|(p, count)| {
+        let date = content.page(*p).meta.date.map(|d| d.timestamp());
+        (std::cmp::Reverse(*count), std::cmp::Reverse(date), *p)
+    });
+    ranked.into_iter().take(3).map(|(p, _)| p).collect()
 }
 
 #[derive(Serialize)]

@@ -125,6 +125,12 @@ impl Browser {
             "Runtime.evaluate",
             json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
         );
+        if let Some(details) = result.get("exceptionDetails") {
+            panic!(
+                "the page threw while evaluating {}: {details}",
+                &expression[..expression.len().min(80)]
+            );
+        }
         result["result"]["value"].clone()
     }
 

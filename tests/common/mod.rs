@@ -154,3 +154,20 @@ pub fn links(html: &str) -> Vec<String> {
     }
     out
 }
+
+/// For a site built with `--base-url https://example.org/ngoai-vu/`: a link either leaves the
+/// site (another host, `mailto:`, `tel:`), stays on the page (`#…`), or stays under the prefix.
+pub fn points_inside_prefix(link: &str) -> bool {
+    if link.starts_with('#') || link.starts_with("mailto:") || link.starts_with("tel:") {
+        return true;
+    }
+    if link.starts_with('/') {
+        return link.starts_with("/ngoai-vu/");
+    }
+    match link.split_once("://") {
+        Some((_, rest)) if rest.starts_with("example.org") => rest.starts_with("example.org/ngoai-vu/"),
+        Some(_) => true,
+        // Relative links (page-bundle images) resolve under the page, inside the prefix.
+        None => !link.starts_with(".."),
+    }
+}

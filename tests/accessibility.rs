@@ -1,0 +1,220 @@
+//! The sample site as its readers' tools see it: the Nu Html Checker over every page, axe-core
+//! in headless Chromium on the kinds of page in each language, and screenshots of Khmer pages
+//! (written to target/screenshots/ for a person to look at).
+//!
+//! Needs Java, Chromium and the npm packages vnu-jar and axe-core in target/npm-tools
+//! (`scripts/check-site.sh` installs them; `.ci/run` too).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::Site;
+use common::browser::{Browser, chromium};
+use serde_json::json;
+
+fn tool(relative: &str) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/npm-tools/node_modules")
+        .join(relative);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{relative} is required in CI: run scripts/check-site.sh or npm install --prefix target/npm-tools vnu-jar axe-core"
+    );
+    eprintln!(
+        "\n!!! SKIPPED: {relative} is not installed (scripts/check-site.sh installs it); this check did not run !!!\n"
+    );
+    None
+}
+
+struct StaticServer(Child);
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn serve(folder: &Path, port: u16) -> StaticServer {
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(folder)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "static server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    StaticServer(child)
+}
+
+#[test]
+fn every_page_passes_the_nu_html_checker() {
+    let Some(vnu) = tool("vnu-jar/build/dist/vnu.jar") else {
+        return;
+    };
+    let site = Site::sample();
+    site.build(&[]);
+    let output = Command::new("java")
+        .args(["-jar"])
+        .arg(&vnu)
+        .args(["--errors-only", "--skip-non-html"])
+        .arg(site.root().join("public"))
+        .output()
+        .expect("java runs the Nu Html Checker");
+    let report = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && report.trim().is_empty(),
+        "Nu Html Checker errors:\n{report}"
+    );
+}
+
+/// The pages axe checks: a home page, an article, a route and a tag page in each language.
+fn pages() -> Vec<String> {
+    let first = |dir: &str| -> String {
+        let mut names: Vec<String> = std::fs::read_dir(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("site/content")
+                .join(dir),
+        )
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+        names.retain(|n| n.ends_with(".md") && !n.starts_with('_') && n.matches('.').count() == 1);
+        names.sort();
+        names
+            .first()
+            .map(|n| n.trim_end_matches(".md").to_owned())
+            .unwrap_or_default()
+    };
+    let article = format!("news/{}/", first("news"));
+    let route = first("routes");
+    let mut pages = Vec::new();
+    for prefix in ["", "en/", "km/"] {
+        pages.push(prefix.to_owned());
+        pages.push(format!("{prefix}{article}"));
+        if !route.is_empty() {
+            pages.push(format!("{prefix}routes/{route}/"));
+        }
+        pages.push(format!("{prefix}tags/"));
+        pages.push(format!("{prefix}search/"));
+    }
+    pages
+}
+
+#[test]
+fn axe_finds_no_violations_and_khmer_is_photographed() {
+    let Some(chromium) = chromium() else { return };
+    let Some(axe) = tool("axe-core/axe.min.js") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(axe).unwrap();
+    let site = Site::sample();
+    let www = site.root().join("www");
+    let port = free_port();
+    site.build(&[
+        "--base-url",
+        &format!("http://127.0.0.1:{port}/"),
+        "--output",
+        www.to_str().unwrap(),
+    ]);
+    let _server = serve(&www, port);
+    let mut browser = Browser::launch(&chromium);
+    let mut failures = Vec::new();
+    for page in pages() {
+        let url = format!("http://127.0.0.1:{port}/{page}");
+        let tab = browser.open(&url);
+        browser.wait_for(
+            &tab,
+            "document.readyState === 'complete' && document.fonts.status === 'loaded'",
+            20,
+        );
+        browser.eval(&tab, &format!("{axe};undefined"));
+        let violations = browser.eval(
+            &tab,
+            "axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.map(v => \
+             `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`))",
+        );
+        for violation in violations.as_array().unwrap() {
+            failures.push(format!("{page}: {}", violation.as_str().unwrap()));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "axe-core violations:\n{}",
+        failures.join("\n")
+    );
+
+    // Screenshots of Khmer pages at a phone's and a desktop's width.
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let route = pages().into_iter().find(|p| p.starts_with("km/routes/"));
+    for (name, page) in [("km-home", Some("km/".to_owned())), ("km-route", route)] {
+        let Some(page) = page else { continue };
+        for width in [390, 1280] {
+            let tab = browser.open(&format!("http://127.0.0.1:{port}/{page}"));
+            browser.call(
+                Some(&tab),
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600 }),
+            );
+            browser.wait_for(
+                &tab,
+                "document.readyState === 'complete' && document.fonts.status === 'loaded'",
+                20,
+            );
+            let shot = browser.call(
+                Some(&tab),
+                "Page.captureScreenshot",
+                json!({ "format": "png", "captureBeyondViewport": true }),
+            );
+            let png = base64_decode(shot["data"].as_str().unwrap());
+            std::fs::write(shots.join(format!("{name}-{width}.png")), png).unwrap();
+        }
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0);
+    for byte in text.bytes().filter(|b| *b != b'=') {
+        let Some(value) = ALPHABET.iter().position(|c| *c == byte) else {
+            continue;
+        };
+        buffer = (buffer << 6) | value as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}

@@ -10,6 +10,7 @@ pub mod error;
 mod fs;
 pub mod geo;
 pub mod i18n;
+pub mod images;
 pub mod jobs;
 pub mod markdown;
 pub mod new;

@@ -170,12 +170,14 @@ pub fn render_cached(
     cache.parse = std::mem::take(&mut content.parse_cache);
     crate::content::taxonomy::localise_names(&config, &mut content, &i18n);
 
+    let images = responsive_images(&config, &content, errors);
     errors.extend(render_markdown(
         &config,
         &mut content,
         &markdown,
         &renderer,
         cache,
+        &images,
     ));
     errors.extend(check_anchors(&config, &content));
 
@@ -228,6 +230,14 @@ pub fn render_cached(
             bytes: Bytes::Copy(source.clone()),
         });
     }
+    for (page, images) in content.pages.iter().zip(&images) {
+        for variant in images.iter().flat_map(|i| &i.variants) {
+            files.push(OutputFile {
+                path: format!("{}{}", page.path.trim_start_matches('/'), variant.name),
+                bytes: Bytes::Copy(variant.cached.clone()),
+            });
+        }
+    }
     for page in &content.pages {
         for asset in &page.assets {
             let name = asset.file_name().unwrap_or_default().to_string_lossy();
@@ -256,6 +266,7 @@ fn render_markdown(
     markdown: &Markdown,
     renderer: &Renderer,
     cache: &mut BuildCache,
+    images: &[Vec<crate::images::Responsive>],
 ) -> Vec<Diagnostic> {
     let content_ref: &Content = content;
     let link_targets = link_fingerprint(config, content_ref);
@@ -264,32 +275,36 @@ fn render_markdown(
         cache.link_targets = link_targets;
     }
     let previous = &cache.markdown;
-    let render = |body: &str, file: &str, first_line: usize, lang: usize| {
-        let key = xxhash_rust::xxh3::xxh3_64(format!("{first_line}\n{body}").as_bytes());
-        if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
-            && *seen == key
-        {
-            return (key, rendered.clone());
-        }
-        let cx = RenderContext {
-            config,
-            content: content_ref,
-            shortcodes: renderer,
-            file,
-            first_line,
-            lang,
+    let no_images = Vec::new();
+    let render =
+        |body: &str, file: &str, first_line: usize, lang: usize, images: &[crate::images::Responsive]| {
+            let key = xxhash_rust::xxh3::xxh3_64(format!("{first_line}\n{body}\n{images:?}").as_bytes());
+            if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
+                && *seen == key
+            {
+                return (key, rendered.clone());
+            }
+            let cx = RenderContext {
+                config,
+                content: content_ref,
+                shortcodes: renderer,
+                file,
+                first_line,
+                lang,
+                images,
+            };
+            (key, markdown.render(body, &cx))
         };
-        (key, markdown.render(body, &cx))
-    };
     let pages: Vec<(u64, Rendered)> = content_ref
         .pages
         .par_iter()
-        .map(|p| render(&p.body, &p.file.shown_as, p.body_line, p.file.lang))
+        .zip(images.par_iter())
+        .map(|(p, images)| render(&p.body, &p.file.shown_as, p.body_line, p.file.lang, images))
         .collect();
     let sections: Vec<(u64, Rendered)> = content_ref
         .sections
         .par_iter()
-        .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang))
+        .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images))
         .collect();
     // Only renders without errors are kept: a broken page is rendered (and reported) again.
     cache.markdown = content_ref
@@ -325,6 +340,36 @@ fn render_markdown(
         section.rendered = keep(rendered);
     }
     errors
+}
+
+/// The responsive images of every page (indexed by page), with their copies made.
+fn responsive_images(
+    config: &Config,
+    content: &Content,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Vec<crate::images::Responsive>> {
+    let plans: Vec<Vec<crate::images::Responsive>> = content
+        .pages
+        .par_iter()
+        .map(|page| {
+            page.assets
+                .iter()
+                .filter_map(|a| crate::images::plan(&config.root, a))
+                .collect()
+        })
+        .collect();
+    // A bundle shared by translations is resized once.
+    let mut unique: Vec<&crate::images::Responsive> = plans.iter().flatten().collect();
+    unique.sort_by(|a, b| a.source.cmp(&b.source));
+    unique.dedup_by(|a, b| a.source == b.source);
+    let made: Vec<Result<()>> = unique
+        .par_iter()
+        .map(|image| crate::images::make(image))
+        .collect();
+    if let Err(err) = collect_all(made) {
+        errors.extend(err.diagnostics);
+    }
+    plans
 }
 
 /// A hash of every URL a Markdown link can resolve to.

@@ -406,3 +406,37 @@ fn search_can_be_switched_off_and_sections_left_out() {
         "no search link in the menu"
     );
 }
+
+#[test]
+fn bundle_photos_get_resized_copies_and_a_srcset() {
+    let site = Site::fixture("basic");
+    let photo = image::RgbImage::from_fn(1600, 900, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
+    });
+    let folder = site.root().join("content/news/le-don");
+    std::fs::create_dir_all(&folder).unwrap();
+    photo.save(folder.join("le-don.png")).unwrap();
+    site.write(
+        "content/news/le-don/index.md",
+        "+++\ntitle = \"Lễ đón\"\ndate = 2014-08-01\n+++\n![Đoàn đại biểu tại cửa khẩu](le-don.png)\n",
+    );
+    site.build(&[]);
+    let html = site.public("news/le-don/index.html");
+    assert!(
+        html.contains("<img src=\"le-don.png\" srcset=\"le-don-480w.png 480w, le-don-960w.png 960w, le-don-1440w.png 1440w, le-don.png 1600w\" sizes=\"(min-width: 48rem) 44rem, 100vw\" width=\"1600\" height=\"900\" loading=\"lazy\""),
+        "{}",
+        main_of(&html)
+    );
+    let small = image::image_dimensions(site.root().join("public/news/le-don/le-don-480w.png")).unwrap();
+    assert_eq!(small, (480, 270));
+    // The copies are cached: a second build does not make them again.
+    let cached: Vec<_> = std::fs::read_dir(site.root().join(".mekong-cache/images"))
+        .unwrap()
+        .collect();
+    assert_eq!(cached.len(), 3);
+    let stamp = |p: &std::path::Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    let first = cached[0].as_ref().unwrap().path();
+    let before = stamp(&first);
+    site.build(&[]);
+    assert_eq!(before, stamp(&first));
+}

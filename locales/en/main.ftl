@@ -136,3 +136,10 @@ route-download = Download the route (GeoJSON, for map apps)
 related-articles = Related articles
 # Where an article comes from; $source is a name
 source-line = Source: { $source }
+
+# Footer links to the feeds of the current language
+footer-feed-atom = News feed (Atom)
+footer-feed-rss = News feed (RSS)
+
+# Main navigation: the tourism routes
+nav-routes = Tourism routes

@@ -61,3 +61,8 @@ route-download = ទាញយកផ្លូវ (GeoJSON សម្រាប់�
 
 related-articles = អត្ថបទពាក់ព័ន្ធ
 source-line = ប្រភព៖ { $source }
+
+footer-feed-atom = បណ្ដាញព័ត៌មាន (Atom)
+footer-feed-rss = បណ្ដាញព័ត៌មាន (RSS)
+
+nav-routes = ផ្លូវទេសចរណ៍

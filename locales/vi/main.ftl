@@ -61,3 +61,8 @@ route-download = Tải tuyến đường (GeoJSON, dùng cho ứng dụng bản 
 
 related-articles = Bài viết liên quan
 source-line = Nguồn: { $source }
+
+footer-feed-atom = Kênh tin (Atom)
+footer-feed-rss = Kênh tin (RSS)
+
+nav-routes = Tuyến du lịch

@@ -70,6 +70,8 @@ pub struct RenderContext<'a> {
     /// Line of the file on which the Markdown starts.
     pub first_line: usize,
     pub lang: usize,
+    /// Page-bundle images offered in several widths.
+    pub images: &'a [crate::images::Responsive],
 }
 
 /// The Markdown engine: options and the syntax highlighter, built once per site.
@@ -185,6 +187,9 @@ impl Markdown {
         }
         if !shortcode_html.is_empty() {
             html = insert_shortcode_html(&html, shortcode_html);
+        }
+        if !cx.images.is_empty() {
+            html = crate::images::rewrite_html(&html, cx.images);
         }
         // An image with a title becomes a figure, which may not sit inside a paragraph.
         if html.contains("<p><figure>") {

@@ -180,6 +180,11 @@ pub fn render_cached(
         &images,
     ));
     errors.extend(check_anchors(&config, &content));
+    let analysis = crate::search::analyze(&config, &content, &i18n);
+    for (page, words) in content.pages.iter_mut().zip(&analysis.word_counts) {
+        page.rendered.word_count = *words;
+        page.rendered.reading_time = crate::text::reading_time(*words);
+    }
 
     let content = Arc::new(content);
     let page_values: Vec<Value> = (0..content.pages.len() as u32)
@@ -216,14 +221,10 @@ pub fn render_cached(
         })
         .collect();
     files.extend(statics);
-    files.extend(
-        crate::search::build(&config, &content, &i18n)
-            .into_iter()
-            .map(|f| OutputFile {
-                path: f.path,
-                bytes: Bytes::Owned(f.json.into_bytes()),
-            }),
-    );
+    files.extend(analysis.files.into_iter().map(|f| OutputFile {
+        path: f.path,
+        bytes: Bytes::Owned(f.json.into_bytes()),
+    }));
     for (source, out) in &content.assets {
         files.push(OutputFile {
             path: out.clone(),

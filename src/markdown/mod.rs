@@ -198,13 +198,13 @@ impl Markdown {
                 .replace("</figure></p>", "</figure>");
         }
         let summary_html = html.find(SUMMARY_MARKER).map(|i| html[..i].trim_end().to_owned());
-        let word_count = crate::text::word_count(&text);
         Rendered {
             summary_html,
             toc: nest_headings(&headings),
             anchors: headings.into_iter().map(|h| h.1).collect(),
-            word_count,
-            reading_time: crate::text::reading_time(word_count),
+            // Counted with the search index, which segments the text anyway.
+            word_count: 0,
+            reading_time: 0,
             anchor_links,
             images_without_alt,
             errors: diagnostics,

@@ -77,10 +77,16 @@ fn headings_text(headings: &[crate::markdown::Heading], out: &mut String) {
     }
 }
 
-fn doc(content: &Content, code: &str, id: PageId) -> Doc {
+/// Segments a page once: its body's word count, and (when it is searchable) its index entry.
+fn analyze_page(content: &Content, code: &str, id: PageId, searchable: bool) -> (usize, Option<Doc>) {
     let page = content.page(id);
+    let body = tokenize(&page.rendered.text, code);
+    let words = body.len();
+    if !searchable {
+        return (words, None);
+    }
     let mut tokens = Vec::new();
-    let mut text_bytes = 0;
+    let mut text_bytes = page.rendered.text.len();
     let mut add = |text: &str, weight: u32| {
         text_bytes += text.len();
         tokens.extend(tokenize(text, code).into_iter().map(|t| (t, weight)));
@@ -90,8 +96,8 @@ fn doc(content: &Content, code: &str, id: PageId) -> Doc {
     headings_text(&page.rendered.toc, &mut headings);
     add(&headings, HEADING);
     add(page.meta.description.as_deref().unwrap_or(""), DESCRIPTION);
-    add(&page.rendered.text, BODY);
-    Doc { tokens, text_bytes }
+    tokens.extend(body.into_iter().map(|t| (t, BODY)));
+    (words, Some(Doc { tokens, text_bytes }))
 }
 
 /// First character of a term, as the shard name: its code point in hex.
@@ -143,25 +149,51 @@ struct Shard {
     b: BTreeMap<String, String>,
 }
 
-/// Builds every index file of every language.
-pub fn build(config: &Config, content: &Content, i18n: &I18n) -> Vec<IndexFile> {
-    if !config.build_search_index {
-        return Vec::new();
-    }
-    (0..config.languages.len())
-        .into_par_iter()
-        .flat_map_iter(|lang| build_language(config, content, i18n, lang))
-        .collect()
+/// What reading the text of every page yields.
+pub struct Analysis {
+    /// Words in each page's body (Khmer counted by dictionary segmentation), by `PageId`.
+    pub word_counts: Vec<usize>,
+    /// Every file of every language's index (none when search is off).
+    pub files: Vec<IndexFile>,
 }
 
-fn build_language(config: &Config, content: &Content, i18n: &I18n, lang: usize) -> Vec<IndexFile> {
+/// Segments every page's text once, for its word count and for the search index.
+pub fn analyze(config: &Config, content: &Content, i18n: &I18n) -> Analysis {
+    let search = config.build_search_index;
+    let analyzed: Vec<(usize, Option<Doc>)> = content
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let code = &config.languages[page.file.lang].code;
+            analyze_page(content, code, PageId(i as u32), search && indexed(content, page))
+        })
+        .collect();
+    let (word_counts, mut docs): (Vec<usize>, Vec<Option<Doc>>) = analyzed.into_iter().unzip();
+    let mut files = Vec::new();
+    if search {
+        for lang in 0..config.languages.len() {
+            let ids: Vec<PageId> = content
+                .pages_in(lang)
+                .filter(|id| docs[id.0 as usize].is_some())
+                .collect();
+            let language_docs: Vec<Doc> = ids.iter().filter_map(|id| docs[id.0 as usize].take()).collect();
+            files.extend(build_language(config, content, i18n, lang, &ids, &language_docs));
+        }
+    }
+    Analysis { word_counts, files }
+}
+
+fn build_language(
+    config: &Config,
+    content: &Content,
+    i18n: &I18n,
+    lang: usize,
+    ids: &[PageId],
+    docs: &[Doc],
+) -> Vec<IndexFile> {
     let code = &config.languages[lang].code;
     let base = format!("search/{code}/");
-    let ids: Vec<PageId> = content
-        .pages_in(lang)
-        .filter(|id| indexed(content, content.page(*id)))
-        .collect();
-    let docs: Vec<Doc> = ids.par_iter().map(|id| doc(content, code, *id)).collect();
 
     let mut words: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
     let mut exact: HashMap<&str, Vec<u32>> = HashMap::new();

@@ -109,6 +109,13 @@ mod tests {
     }
 
     #[test]
+    fn khmer_words_are_counted_without_spaces() {
+        // "Cambodia and Vietnam cooperate", one unspaced run: several words, not one.
+        assert!(tokenize("កម្ពុជានិងវៀតណាមសហការគ្នា", "km").len() >= 4);
+        assert_eq!(tokenize("Hoạt động đối ngoại, 2014.", "vi").len(), 5);
+    }
+
+    #[test]
     fn khmer_marks_are_kept() {
         assert_eq!(fold("ព្រំដែន"), "ព្រំដែន");
     }

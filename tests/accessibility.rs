@@ -93,6 +93,27 @@ fn every_page_passes_the_nu_html_checker() {
     );
 }
 
+/// The slug of the first tag of the first news article, e.g. `bien-gioi`.
+fn first_term() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("site/content/news");
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") && !n.starts_with('_') && n.matches('.').count() == 1)
+        .collect();
+    names.sort();
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("site/content/news")
+            .join(&names[0]),
+    )
+    .unwrap();
+    let front: toml::Table = toml::from_str(text.split("+++").nth(1).unwrap()).unwrap();
+    let tag = front["taxonomies"]["tags"][0].as_str().unwrap();
+    mekong::content::slug::slugify(tag)
+}
+
 /// The pages axe checks: a home page, an article, a route and a tag page in each language.
 fn pages() -> Vec<String> {
     let first = |dir: &str| -> String {
@@ -124,6 +145,7 @@ fn pages() -> Vec<String> {
             pages.push(format!("{prefix}routes/{route}/"));
         }
         pages.push(format!("{prefix}tags/"));
+        pages.push(format!("{prefix}tags/{}/", first_term()));
         pages.push(format!("{prefix}search/"));
     }
     pages

@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::Site;
 use common::browser::{Browser, chromium};
 use common::server::{Server, expect_event};
@@ -23,7 +21,6 @@ fn edits_reload_pages_and_errors_keep_the_last_good_build() {
     let site = Site::fixture("basic");
     let server = Server::start(site.root());
     let events = server.events();
-    std::thread::sleep(Duration::from_millis(300));
 
     site.write(ARTICLE, &article("Đường biên giới đã được cắm mốc xong."));
     let changed = expect_event(&events, "reload");
@@ -54,7 +51,6 @@ fn a_css_change_swaps_the_stylesheet_without_a_reload() {
     site.write("static/css/extra.css", "body { color: black; }");
     let server = Server::start(site.root());
     let events = server.events();
-    std::thread::sleep(Duration::from_millis(300));
     site.write("static/css/extra.css", "body { color: navy; }");
     expect_event(&events, "css");
 }
@@ -77,7 +73,6 @@ fn serve_leaves_a_built_public_folder_alone() {
     let before = site.snapshot();
     let server = Server::start(site.root());
     let events = server.events();
-    std::thread::sleep(Duration::from_millis(300));
     site.write(ARTICLE, &article("Thay đổi khi đang xem trước."));
     expect_event(&events, "reload");
     assert_eq!(before, site.snapshot(), "public/ is untouched by the preview");
@@ -183,8 +178,12 @@ fn the_page_updates_itself_in_a_real_browser_and_shows_errors() {
         "document.body && document.body.innerText.includes('1.137 km')",
         20,
     );
-    // Give the page's event stream a moment to connect before editing.
-    std::thread::sleep(Duration::from_millis(500));
+    // The live-reload script marks the page once its event stream is open.
+    browser.wait_for(
+        &tab,
+        "document.documentElement.dataset.mekongLive === 'connected'",
+        20,
+    );
 
     site.write(
         ARTICLE,

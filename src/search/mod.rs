@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::content::{Content, Page, PageId};
 use crate::i18n::I18n;
-use tokenize::{Token, tokenize};
+use tokenize::tokenize_with;
 
 /// Results per data chunk.
 const CHUNK: usize = 32;
@@ -46,11 +46,62 @@ struct Manifest<'a> {
     shards: BTreeMap<String, usize>,
 }
 
-/// What is indexed of one page.
+/// What is indexed of one page, with its terms numbered locally.
+#[derive(Default)]
 struct Doc {
-    /// (folded term, weight) in order, and the exact forms.
-    tokens: Vec<(Token, u32)>,
+    /// Local term number → folded term.
+    terms: Vec<String>,
+    /// Local term number → summed weight.
+    weights: Vec<u32>,
+    /// Words whose exact spelling differs from their folding (accented), once each.
+    exact: Vec<String>,
+    /// Pairs of local term numbers standing side by side, once each.
+    pairs: Vec<(u32, u32)>,
     text_bytes: usize,
+}
+
+/// Builds a `Doc` from text, field by field.
+#[derive(Default)]
+struct DocBuilder {
+    doc: Doc,
+    numbers: HashMap<String, u32>,
+    exact: std::collections::HashSet<String>,
+    pairs: std::collections::HashSet<(u32, u32)>,
+    previous: Option<u32>,
+}
+
+impl DocBuilder {
+    fn add(&mut self, text: &str, code: &str, weight: u32) {
+        self.doc.text_bytes += text.len();
+        // Words of different fields are not neighbours.
+        self.previous = None;
+        tokenize_with(text, code, |exact, folded| {
+            let number = match self.numbers.get(folded) {
+                Some(n) => *n,
+                None => {
+                    let n = self.doc.terms.len() as u32;
+                    self.numbers.insert(folded.to_owned(), n);
+                    self.doc.terms.push(folded.to_owned());
+                    self.doc.weights.push(0);
+                    n
+                }
+            };
+            self.doc.weights[number as usize] += weight;
+            if exact != folded && !self.exact.contains(exact) {
+                self.exact.insert(exact.to_owned());
+            }
+            if let Some(previous) = self.previous {
+                self.pairs.insert((previous, number));
+            }
+            self.previous = Some(number);
+        });
+    }
+
+    fn finish(mut self) -> Doc {
+        self.doc.exact = self.exact.into_iter().collect();
+        self.doc.pairs = self.pairs.into_iter().collect();
+        self.doc
+    }
 }
 
 /// Whether `page` goes in the index: real pages of sections that do not opt out.
@@ -77,27 +128,22 @@ fn headings_text(headings: &[crate::markdown::Heading], out: &mut String) {
     }
 }
 
-/// Segments a page once: its body's word count, and (when it is searchable) its index entry.
+/// Reads a page once: its body's word count, and (when it is searchable) its index entry.
 fn analyze_page(content: &Content, code: &str, id: PageId, searchable: bool) -> (usize, Option<Doc>) {
     let page = content.page(id);
-    let body = tokenize(&page.rendered.text, code);
-    let words = body.len();
     if !searchable {
-        return (words, None);
+        return (tokenize::count_words(&page.rendered.text), None);
     }
-    let mut tokens = Vec::new();
-    let mut text_bytes = page.rendered.text.len();
-    let mut add = |text: &str, weight: u32| {
-        text_bytes += text.len();
-        tokens.extend(tokenize(text, code).into_iter().map(|t| (t, weight)));
-    };
-    add(&page.title, TITLE);
+    let mut builder = DocBuilder::default();
+    builder.add(&page.title, code, TITLE);
     let mut headings = String::new();
     headings_text(&page.rendered.toc, &mut headings);
-    add(&headings, HEADING);
-    add(page.meta.description.as_deref().unwrap_or(""), DESCRIPTION);
-    tokens.extend(body.into_iter().map(|t| (t, BODY)));
-    (words, Some(Doc { tokens, text_bytes }))
+    builder.add(&headings, code, HEADING);
+    builder.add(page.meta.description.as_deref().unwrap_or(""), code, DESCRIPTION);
+    let before = builder.doc.weights.iter().sum::<u32>();
+    builder.add(&page.rendered.text, code, BODY);
+    let words = (builder.doc.weights.iter().sum::<u32>() - before) as usize;
+    (words, Some(builder.finish()))
 }
 
 /// First character of a term, as the shard name: its code point in hex.
@@ -195,79 +241,66 @@ fn build_language(
     let code = &config.languages[lang].code;
     let base = format!("search/{code}/");
 
-    let mut words: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+    // Number every term of the language, and gather postings, spellings and pairs.
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut terms: Vec<&str> = Vec::new();
+    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
     let mut exact: HashMap<&str, Vec<u32>> = HashMap::new();
-    let mut pairs: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut pairs: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
     for (n, doc) in docs.iter().enumerate() {
         let n = n as u32;
-        let mut weights: HashMap<&str, u32> = HashMap::new();
-        for (token, weight) in &doc.tokens {
-            *weights.entry(token.folded.as_str()).or_default() += weight;
-            if token.exact != token.folded {
-                let list = exact.entry(token.exact.as_str()).or_default();
-                if list.last() != Some(&n) {
-                    list.push(n);
-                }
-            }
+        let global: Vec<u32> = doc
+            .terms
+            .iter()
+            .map(|term| {
+                *numbers.entry(term.as_str()).or_insert_with(|| {
+                    terms.push(term.as_str());
+                    postings.push(Vec::new());
+                    (terms.len() - 1) as u32
+                })
+            })
+            .collect();
+        for (local, weight) in doc.weights.iter().enumerate() {
+            postings[global[local] as usize].push((n, (*weight).min(999)));
         }
-        for (term, weight) in weights {
-            words.entry(term).or_default().push((n, weight.min(999)));
+        for word in &doc.exact {
+            exact.entry(word.as_str()).or_default().push(n);
         }
-        for pair in doc.tokens.windows(2) {
-            let key = format!("{} {}", pair[0].0.folded, pair[1].0.folded);
-            let list = pairs.entry(key).or_default();
-            if list.last() != Some(&n) {
-                list.push(n);
-            }
+        for (a, b) in &doc.pairs {
+            pairs
+                .entry((global[*a as usize], global[*b as usize]))
+                .or_default()
+                .push(n);
         }
     }
 
     // A pair of words is kept only where it tells documents apart: when it stands in several
     // documents, and some document has both words but not side by side. (A pair in a single
     // document costs as much as the text around it and rarely changes the order.)
-    let df: HashMap<&str, usize> = words
-        .iter()
-        .map(|(term, postings)| (*term, postings.len()))
-        .collect();
-    pairs.retain(|pair, docs| {
-        let (first, second) = pair.split_once(' ').unwrap_or((pair, ""));
-        let rarer = df
-            .get(first)
-            .copied()
-            .unwrap_or(0)
-            .min(df.get(second).copied().unwrap_or(0));
+    pairs.retain(|(a, b), docs| {
+        let rarer = postings[*a as usize].len().min(postings[*b as usize].len());
         docs.len() >= 2 && docs.len() < rarer
     });
     // Exact spellings matter only where one folded term has several: `đảng`, `đang`, `dạng`.
     let mut spellings: HashMap<String, usize> = HashMap::new();
     for word in exact.keys() {
-        *spellings.entry(tokenize::fold(word)).or_default() += 1;
+        *spellings.entry(tokenize::fold(word).into_owned()).or_default() += 1;
     }
-    exact.retain(|word, _| spellings.get(&tokenize::fold(word)).copied().unwrap_or(0) > 1);
+    exact.retain(|word, _| spellings.get(tokenize::fold(word).as_ref()).copied().unwrap_or(0) > 1);
 
     let mut by_letter: BTreeMap<String, Shard> = BTreeMap::new();
-    for (term, mut postings) in words {
-        postings.sort_unstable();
-        by_letter
-            .entry(shard_of(term))
-            .or_default()
-            .w
-            .insert(term.to_owned(), weighted_gaps(&postings));
+    for (term, list) in terms.iter().zip(&postings) {
+        let shard = by_letter.entry(shard_of(term)).or_default();
+        shard.w.insert((*term).to_owned(), weighted_gaps(list));
     }
     for (word, docs) in exact {
-        let shard = shard_of(&tokenize::fold(word));
-        by_letter
-            .entry(shard)
-            .or_default()
-            .x
-            .insert(word.to_owned(), gaps(&docs));
+        let shard = by_letter.entry(shard_of(&tokenize::fold(word))).or_default();
+        shard.x.insert(word.to_owned(), gaps(&docs));
     }
-    for (pair, docs) in pairs {
-        by_letter
-            .entry(shard_of(&pair))
-            .or_default()
-            .b
-            .insert(pair, gaps(&docs));
+    for ((a, b), docs) in pairs {
+        let (first, second) = (terms[a as usize], terms[b as usize]);
+        let shard = by_letter.entry(shard_of(first)).or_default();
+        shard.b.insert(format!("{first} {second}"), gaps(&docs));
     }
     // Letters are packed into files of a useful size: a small site loads one or two files,
     // a large one only the files of the letters its words start with.

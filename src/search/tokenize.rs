@@ -2,9 +2,16 @@
 //! NFC, lower case, words found by ICU's dictionary segmenter (Khmer has no spaces between
 //! words), Vietnamese accents folded with đ → d, English plurals stemmed.
 
-use icu_segmenter::WordSegmenter;
+use std::sync::LazyLock;
+
 use icu_segmenter::options::WordBreakInvariantOptions;
+use icu_segmenter::{WordSegmenter, WordSegmenterBorrowed};
 use unicode_normalization::UnicodeNormalization;
+
+/// ICU's word segmenter with its Khmer (and Lao, Thai, Burmese) dictionaries: built once, read
+/// by every thread.
+static SEGMENTER: LazyLock<WordSegmenterBorrowed<'static>> =
+    LazyLock::new(|| WordSegmenter::new_dictionary(WordBreakInvariantOptions::default()));
 
 /// One word of a text: as written (lower case, NFC) and folded for matching.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,14 +22,21 @@ pub struct Token {
 
 /// Lower case without accents: `Đắk Nông` → `dak nong`. Only Latin combining marks
 /// (U+0300–U+036F) are dropped, so Khmer vowel signs and subscripts stay.
-pub fn fold(text: &str) -> String {
+pub fn fold(text: &str) -> std::borrow::Cow<'_, str> {
+    // Most words need no work: plain ASCII, or scripts without case or Latin accents.
+    if text
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || ('\u{0530}'..'\u{1DC0}').contains(&c))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
     let lower = text.to_lowercase();
     let stripped: String = lower
         .nfd()
         .filter(|c| !('\u{0300}'..='\u{036F}').contains(c))
         .map(|c| if c == 'đ' { 'd' } else { c })
         .collect();
-    stripped.nfc().collect()
+    std::borrow::Cow::Owned(stripped.nfc().collect())
 }
 
 /// The light English stemmer the browser mirrors: `affairs` → `affair`, `activities` →
@@ -45,31 +59,50 @@ pub fn stem_english(word: &str) -> String {
     word.to_owned()
 }
 
-/// The words of `text` in language `lang` (its code), in order.
-pub fn tokenize(text: &str, lang: &str) -> Vec<Token> {
-    let text: String = text.nfc().collect::<String>().to_lowercase();
-    let segmenter = WordSegmenter::new_dictionary(WordBreakInvariantOptions::default());
-    let mut tokens = Vec::new();
+/// Calls `each(exact, folded)` for the words of `text` in language `lang` (its code), in
+/// order, without allocating per word.
+pub fn tokenize_with(text: &str, lang: &str, mut each: impl FnMut(&str, &str)) {
+    let text = crate::text::nfc(text).to_lowercase();
     let mut start = 0;
-    let mut iter = segmenter.segment_str(&text);
+    let mut iter = SEGMENTER.segment_str(&text);
     iter.next(); // the first boundary is 0
     while let Some(end) = iter.next() {
         if iter.is_word_like() {
             let word = &text[start..end];
             let folded = fold(word);
-            let folded = if lang == "en" {
-                stem_english(&folded)
+            if lang == "en" {
+                each(word, &stem_english(&folded));
             } else {
-                folded
-            };
-            tokens.push(Token {
-                exact: word.to_owned(),
-                folded,
-            });
+                each(word, &folded);
+            }
         }
         start = end;
     }
+}
+
+/// The words of `text` in language `lang` (its code), in order.
+pub fn tokenize(text: &str, lang: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_with(text, lang, |exact, folded| {
+        tokens.push(Token {
+            exact: exact.to_owned(),
+            folded: folded.to_owned(),
+        });
+    });
     tokens
+}
+
+/// How many words `text` has: Khmer counted by dictionary segmentation, Vietnamese by
+/// syllables, as its writers count.
+pub fn count_words(text: &str) -> usize {
+    let mut iter = SEGMENTER.segment_str(text);
+    let mut words = 0;
+    while iter.next().is_some() {
+        if iter.is_word_like() {
+            words += 1;
+        }
+    }
+    words
 }
 
 #[cfg(test)]

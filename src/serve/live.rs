@@ -30,19 +30,21 @@ impl Clients {
     /// Takes over a request's connection as an event stream; `first` is sent at once.
     pub(crate) fn attach(&self, mut stream: Box<dyn Write + Send>, first: Option<Event>) {
         let (sender, receiver) = mpsc::channel();
+        if let Some(event) = first {
+            let _ = sender.send(event);
+        }
+        // Registered before the client hears anything: once it reads `retry:`, no event can
+        // pass it by (events wait in the channel until the pump starts).
+        if let Ok(mut senders) = self.senders.lock() {
+            senders.push(sender);
+        }
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nX-Accel-Buffering: no\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
         if stream
             .write_all(head.as_bytes())
             .and_then(|()| stream.flush())
             .is_err()
         {
-            return;
-        }
-        if let Some(event) = first {
-            let _ = sender.send(event);
-        }
-        if let Ok(mut senders) = self.senders.lock() {
-            senders.push(sender);
+            return; // the receiver is dropped with `receiver`, so the next broadcast forgets it
         }
         std::thread::spawn(move || pump(stream, receiver));
     }
@@ -95,9 +97,15 @@ const h=document.createElement("h2");h.textContent=L.title;h.style.cssText="marg
 const p=document.createElement("p");p.textContent=L.hint;const pre=document.createElement("pre");pre.textContent=m;pre.lang="en";
 pre.style.cssText="white-space:pre-wrap;background:#000;padding:1rem;border-radius:4px;font:14px/1.5 ui-monospace,monospace";
 o.append(h,p,pre);document.body.append(o);shown=true;}
-const es=new EventSource("/__mekong/events");
+// Connect once the page has loaded (an open stream would keep it "loading"), or after a
+// second at the latest, so a slow image never leaves the page without live reload.
+let connected=false;
+function connect(){if(connected){return;}connected=true;const es=new EventSource("/__mekong/events");
+es.addEventListener("open",()=>{document.documentElement.dataset.mekongLive="connected";});
 es.addEventListener("build-error",e=>{show(JSON.parse(e.data).message);});
 es.addEventListener("ok",()=>{if(shown){location.reload();}});
 es.addEventListener("css",()=>{hide();for(const l of document.querySelectorAll('link[rel="stylesheet"]')){const u=new URL(l.href);u.searchParams.set("mekong-live",Date.now());l.href=u.href;}});
 es.addEventListener("reload",e=>{const changed=JSON.parse(e.data);if(shown||changed.some(p=>p===here||!/\.(html|xml|txt)$|\/$/.test(p))){location.reload();}});
+}
+if(document.readyState==="complete"){connect();}else{addEventListener("load",connect);setTimeout(connect,1000);}
 })();"#;

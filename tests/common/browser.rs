@@ -115,7 +115,14 @@ impl Browser {
             "Target.attachToTarget",
             json!({ "targetId": target["targetId"], "flatten": true }),
         );
-        attached["sessionId"].as_str().unwrap().to_owned()
+        let session = attached["sessionId"].as_str().unwrap().to_owned();
+        // A new tab starts as about:blank, which is already "complete": wait for the real page.
+        self.wait_for(
+            &session,
+            "location.href !== 'about:blank' && document.readyState !== 'loading'",
+            30,
+        );
+        session
     }
 
     /// Evaluates JavaScript in the tab and returns its value.
@@ -134,14 +141,34 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
-    /// Evaluates `expression` until it is true, or panics after `seconds`.
+    /// Evaluates `expression` until it is true, or panics after `seconds`. While a page
+    /// (re)loads, evaluation may throw or find no document: that counts as not yet.
     pub fn wait_for(&mut self, session: &str, expression: &str, seconds: u64) {
         let deadline = Instant::now() + Duration::from_secs(seconds);
+        let guarded =
+            format!("(() => {{ try {{ return !!({expression}); }} catch (e) {{ return false; }} }})()");
         loop {
-            if self.eval(session, expression) == json!(true) {
+            self.next_id += 1;
+            let id = self.next_id;
+            let message = json!({ "id": id, "method": "Runtime.evaluate", "sessionId": session,
+                "params": { "expression": guarded, "returnByValue": true } });
+            self.socket.send(Message::text(message.to_string())).unwrap();
+            let reply = loop {
+                let Message::Text(text) = self.socket.read().expect("read from chromium") else {
+                    continue;
+                };
+                let value: Value = serde_json::from_str(&text).unwrap();
+                if value["id"] == json!(id) {
+                    break value;
+                }
+            };
+            if reply["result"]["result"]["value"] == json!(true) {
                 return;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for: {expression}");
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for: {expression}\nlast answer: {reply}"
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

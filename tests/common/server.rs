@@ -76,9 +76,17 @@ impl Server {
         )
         .unwrap();
         let (sender, receiver) = mpsc::channel();
+        let mut lines = BufReader::new(stream).lines();
+        // The server sends `retry:` once it has registered the stream: from then on no event
+        // can be missed.
+        for line in lines.by_ref() {
+            if line.unwrap().starts_with("retry:") {
+                break;
+            }
+        }
         std::thread::spawn(move || {
             let mut name = String::new();
-            for line in BufReader::new(stream).lines() {
+            for line in lines {
                 let Ok(line) = line else { return };
                 if let Some(event) = line.strip_prefix("event: ") {
                     name = event.to_owned();

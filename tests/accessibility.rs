@@ -8,11 +8,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use common::Site;
 use common::browser::{Browser, chromium};
+use common::server::{StaticServer, free_port};
 use serde_json::json;
 
 fn tool(relative: &str) -> Option<PathBuf> {
@@ -30,46 +30,6 @@ fn tool(relative: &str) -> Option<PathBuf> {
         "\n!!! SKIPPED: {relative} is not installed (scripts/check-site.sh installs it); this check did not run !!!\n"
     );
     None
-}
-
-struct StaticServer(Child);
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve(folder: &Path, port: u16) -> StaticServer {
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(folder)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "static server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    StaticServer(child)
 }
 
 #[test]
@@ -167,7 +127,7 @@ fn axe_finds_no_violations_and_khmer_is_photographed() {
         "--output",
         www.to_str().unwrap(),
     ]);
-    let _server = serve(&www, port);
+    let _server = StaticServer::start(&www, port);
     let mut browser = Browser::launch(&chromium);
     let mut failures = Vec::new();
     for page in pages() {

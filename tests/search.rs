@@ -2,53 +2,12 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use common::Site;
 use common::browser::{Browser, chromium};
+use common::server::{StaticServer, free_port};
 use serde_json::Value;
-
-/// A plain static file server (Python's) for a built folder: no mekong code in the way.
-struct StaticServer(Child);
-
-impl Drop for StaticServer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn serve_folder(folder: &std::path::Path, port: u16) -> StaticServer {
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(folder)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 runs a static server");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "static server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    StaticServer(child)
-}
 
 /// Runs a query on a search page and returns the result links, best first.
 fn results(browser: &mut Browser, url: &str) -> Vec<String> {
@@ -95,7 +54,7 @@ fn search_finds_vietnamese_khmer_and_english_from_a_sub_path() {
         "--output",
         www.join("ngoai-vu").to_str().unwrap(),
     ]);
-    let _server = serve_folder(&www, port);
+    let _server = StaticServer::start(&www, port);
     let mut browser = Browser::launch(&chromium);
 
     // Vietnamese without accents finds the foreign-affairs articles.
@@ -152,7 +111,7 @@ fn search_can_cover_every_language_and_types_ahead() {
     let www = site.root().join("www");
     let base = format!("http://127.0.0.1:{port}/");
     site.build(&["--base-url", &base, "--output", www.to_str().unwrap()]);
-    let _server = serve_folder(&www, port);
+    let _server = StaticServer::start(&www, port);
     let mut browser = Browser::launch(&chromium);
     let tab = browser.open(&format!("{base}en/search/"));
     browser.wait_for(&tab, "!!document.querySelector('[data-all-languages]')", 20);
@@ -211,7 +170,7 @@ fn query_time_in_the_browser() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    let _server = serve_folder(www.path(), port);
+    let _server = StaticServer::start(www.path(), port);
     let mut browser = Browser::launch(&chromium);
     for (lang, text) in queries {
         let prefix = if lang == "vi" {

@@ -119,3 +119,50 @@ pub fn expect_event(events: &Receiver<(String, String)>, name: &str) -> String {
         }
     }
 }
+
+/// A plain static file server (Python's) for a built folder: no mekong code in the way.
+pub struct StaticServer(Child);
+
+impl StaticServer {
+    pub fn start(folder: &Path, port: u16) -> StaticServer {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(folder)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs a static server");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "static server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        StaticServer(child)
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}

@@ -157,8 +157,13 @@ pub(crate) fn respond(request: Request, snapshot: &Snapshot, allowed_hosts: &[St
     let folder_index = format!("{path}/index.html");
     if !path.ends_with("index.html") && snapshot.files.contains_key(&folder_index) {
         let location = format!("/{path}/");
-        let response = Response::empty(StatusCode(301)).with_header(header("Location", &location));
-        let _ = request.respond(response);
+        // Site paths are made by mekong, but never let a header value panic a worker.
+        let _ = match Header::from_bytes(&b"Location"[..], location.as_bytes()) {
+            Ok(location) => request.respond(Response::empty(StatusCode(301)).with_header(location)),
+            Err(()) => {
+                request.respond(Response::from_string("bad request path").with_status_code(StatusCode(400)))
+            }
+        };
         return;
     }
     let not_found = snapshot

@@ -59,11 +59,6 @@ impl Diagnostic {
         self
     }
 
-    pub fn at_line(mut self, line: usize) -> Self {
-        self.line = Some(line);
-        self
-    }
-
     /// Locates the diagnostic at a byte offset of `source`, shifted by `first_line - 1` lines.
     pub fn at_offset(self, source: &str, offset: usize, first_line: usize) -> Self {
         let (line, column) = line_col(source, offset);

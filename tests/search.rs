@@ -41,20 +41,26 @@ fn query(text: &str) -> String {
         .collect()
 }
 
-#[test]
-fn search_finds_vietnamese_khmer_and_english_from_a_sub_path() {
-    let Some(chromium) = chromium() else { return };
-    let site = Site::sample();
+/// Builds `site` for `http://127.0.0.1:PORT/<prefix>` and serves it there; returns the
+/// server and that address.
+fn build_and_serve(site: &Site, prefix: &str) -> (StaticServer, String) {
     let port = free_port();
     let www = site.root().join("www");
-    let base = format!("http://127.0.0.1:{port}/ngoai-vu/");
+    let base = format!("http://127.0.0.1:{port}/{prefix}");
     site.build(&[
         "--base-url",
         &base,
         "--output",
-        www.join("ngoai-vu").to_str().unwrap(),
+        www.join(prefix).to_str().unwrap(),
     ]);
-    let _server = StaticServer::start(&www, port);
+    (StaticServer::start(&www, port), base)
+}
+
+#[test]
+fn search_finds_vietnamese_khmer_and_english_from_a_sub_path() {
+    let Some(chromium) = chromium() else { return };
+    let site = Site::sample();
+    let (_server, base) = build_and_serve(&site, "ngoai-vu/");
     let mut browser = Browser::launch(&chromium);
 
     // Vietnamese without accents finds the foreign-affairs articles.
@@ -107,11 +113,7 @@ fn search_finds_vietnamese_khmer_and_english_from_a_sub_path() {
 fn search_can_cover_every_language_and_types_ahead() {
     let Some(chromium) = chromium() else { return };
     let site = Site::sample();
-    let port = free_port();
-    let www = site.root().join("www");
-    let base = format!("http://127.0.0.1:{port}/");
-    site.build(&["--base-url", &base, "--output", www.to_str().unwrap()]);
-    let _server = StaticServer::start(&www, port);
+    let (_server, base) = build_and_serve(&site, "");
     let mut browser = Browser::launch(&chromium);
     let tab = browser.open(&format!("{base}en/search/"));
     browser.wait_for(&tab, "!!document.querySelector('[data-all-languages]')", 20);

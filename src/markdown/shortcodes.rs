@@ -6,7 +6,6 @@ use serde_json::{Map, Value};
 /// Renders a shortcode template; implemented by the template renderer.
 pub trait ShortcodeRenderer: Sync {
     fn is_shortcode(&self, name: &str) -> bool;
-    fn shortcode_names(&self) -> Vec<String>;
     /// Renders `name` with `args`, the `body` of a block shortcode, in language `lang`.
     fn render_shortcode(
         &self,

@@ -112,10 +112,6 @@ impl ShortcodeRenderer for Renderer {
         self.shortcode_names.iter().any(|n| n == name)
     }
 
-    fn shortcode_names(&self) -> Vec<String> {
-        self.shortcode_names.clone()
-    }
-
     fn render_shortcode(
         &self,
         name: &str,

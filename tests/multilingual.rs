@@ -8,15 +8,11 @@ use std::process::Command;
 
 use common::{Site, main_of};
 
-/// Runs an external checker; when it is missing, fail under CI and warn loudly elsewhere.
+/// Whether an external checker is installed; a missing one fails the test (see `missing_tool`).
 fn tool_available(program: &str, install: &str) -> bool {
     let found = Command::new(program).arg("--version").output().is_ok();
     if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} is required in CI: {install}"
-        );
-        eprintln!("\n!!! SKIPPED: {program} is not installed ({install}); this check did not run !!!\n");
+        common::missing_tool(program, install);
     }
     found
 }
@@ -27,13 +23,7 @@ fn python_module_available(module: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !found {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "Python's {module} is required in CI: pip install {module}"
-        );
-        eprintln!(
-            "\n!!! SKIPPED: Python's {module} is not installed (pip install {module}); this check did not run !!!\n"
-        );
+        common::missing_tool(&format!("Python's {module}"), &format!("pip install {module}"));
     }
     found
 }

@@ -171,3 +171,15 @@ pub fn points_inside_prefix(link: &str) -> bool {
         None => !link.starts_with(".."),
     }
 }
+
+/// A tool a test needs is missing. Without `MEKONG_ALLOW_SKIP=1` the test fails, naming what
+/// to install; with it the test is skipped with a loud message. Returns only when skipping.
+pub fn missing_tool(what: &str, install: &str) {
+    let allowed = std::env::var_os("MEKONG_ALLOW_SKIP").is_some_and(|v| v == "1");
+    assert!(
+        allowed,
+        "{what} is needed by this test and is not installed: {install} \
+         (or set MEKONG_ALLOW_SKIP=1 to skip tests whose tools are missing)"
+    );
+    eprintln!("\n!!! SKIPPED: {what} is not installed ({install}); this check did not run !!!\n");
+}

@@ -167,6 +167,34 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
     jobs
 }
 
+impl Job {
+    /// What the job's output comes from, for messages: a content file, or what it lists.
+    pub fn source(&self, config: &Config, content: &Content) -> String {
+        match self {
+            Job::Page(id) | Job::RouteGeoJson(id) => content.page(*id).file.shown_as.clone(),
+            Job::Section { id, .. } | Job::Archive { id, .. } => content.section(*id).shown_as(),
+            Job::Alias { from, to, .. } => content.pages.iter().find(|p| &p.path == to).map_or_else(
+                || format!("the alias {from}"),
+                |p| format!("{} (alias {from})", p.file.shown_as),
+            ),
+            Job::TaxonomyList { index } | Job::Term { index, .. } => {
+                format!(
+                    "the `{}` taxonomy",
+                    config.taxonomies[content.taxonomies[*index].taxonomy].name
+                )
+            }
+            Job::Feed { source, .. } => match source {
+                FeedSource::Section(id) => format!("the feed of {}", content.section(*id).shown_as()),
+                _ => "a feed".to_owned(),
+            },
+            Job::NotFound { .. } => "the 404 page".to_owned(),
+            Job::Search { .. } => "the search page".to_owned(),
+            Job::Sitemap => "the sitemap".to_owned(),
+            Job::Robots => "robots.txt".to_owned(),
+        }
+    }
+}
+
 /// Output file of a site path: `/en/news/` → `en/news/index.html`.
 pub fn output_file(path: &str) -> String {
     let trimmed = path.trim_start_matches('/');

@@ -59,7 +59,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let root = &options.root;
     let output_dir = options.output.clone().unwrap_or_else(|| root.join("public"));
-    output::check_output_dir(root, &output_dir)?;
+    let output_dir = output::resolve_output_dir(root, &output_dir)?;
     let rendering = render(options)?;
     let files = output::write(&output_dir, rendering.files)?;
     let pages_per_language = rendering
@@ -162,11 +162,22 @@ pub fn render_cached(
         },
     );
     cache.markdown_engine = Some(markdown.clone());
-    let i18n = Arc::new(i18n?);
-    let statics = statics?;
+    // Strings, static files and content fail independently: report all of their errors.
+    let (i18n, statics, content) = match (i18n, statics, content) {
+        (Ok(i18n), Ok(statics), Ok(content)) => (i18n, statics, content),
+        (i18n, statics, content) => {
+            let mut all = Vec::new();
+            for err in [i18n.err(), statics.err(), content.err()].into_iter().flatten() {
+                all.extend(err.diagnostics);
+            }
+            return Err(Error::from_list(all));
+        }
+    };
+    let i18n = Arc::new(i18n);
+    let (statics, mut warnings) = statics;
     let asset_hashes = Arc::new(hash_statics(&statics)?);
     let mut renderer = Renderer::load(&config, &i18n, asset_hashes)?;
-    let mut content = content?;
+    let mut content = content;
     cache.parse = std::mem::take(&mut content.parse_cache);
     crate::content::taxonomy::localise_names(&config, &mut content, &i18n);
 
@@ -205,30 +216,38 @@ pub fn render_cached(
 
     let jobs = jobs::list(&config, &content);
     let config_value = Value::from_serializable(&ConfigView::new(&config));
-    let rendered: Vec<Result<(String, String)>> = jobs
+    let rendered: Vec<Result<OutputFile>> = jobs
         .par_iter()
-        .map(|job| render_job(&renderer, &data, &config_value, job))
+        .map(|job| {
+            let (path, text) = render_job(&renderer, &data, &config_value, job)?;
+            Ok(OutputFile {
+                path,
+                bytes: Bytes::Owned(text.into_bytes()),
+                source: job.source(&config, &content),
+            })
+        })
         .collect();
-    let rendered = collect_all(rendered).unwrap_or_else(|err| {
+    let mut files = collect_all(rendered).unwrap_or_else(|err| {
         errors.extend(err.diagnostics);
         Vec::new()
     });
-    let mut files: Vec<OutputFile> = rendered
-        .into_iter()
-        .map(|(path, text)| OutputFile {
-            path,
-            bytes: Bytes::Owned(text.into_bytes()),
-        })
-        .collect();
     files.extend(statics);
     files.extend(analysis.files.into_iter().map(|f| OutputFile {
         path: f.path,
         bytes: Bytes::Owned(f.json.into_bytes()),
+        source: "the search index".to_owned(),
     }));
+    let shown = |path: &Path| {
+        path.strip_prefix(&config.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    };
     for (source, out) in &content.assets {
         files.push(OutputFile {
             path: out.clone(),
             bytes: Bytes::Copy(source.clone()),
+            source: shown(source),
         });
     }
     for (page, images) in content.pages.iter().zip(&images) {
@@ -236,6 +255,7 @@ pub fn render_cached(
             files.push(OutputFile {
                 path: format!("{}{}", page.path.trim_start_matches('/'), variant.name),
                 bytes: Bytes::Copy(variant.cached.clone()),
+                source: format!("a resized copy of {}", shown(&variant.cached)),
             });
         }
     }
@@ -245,11 +265,15 @@ pub fn render_cached(
             files.push(OutputFile {
                 path: format!("{}{name}", page.path.trim_start_matches('/')),
                 bytes: Bytes::Copy(asset.clone()),
+                source: shown(asset),
             });
         }
     }
-    let warnings = i18n.missing_reports();
-    if let Err(err) = duplicate_outputs(&files) {
+    warnings.extend(renderer.warnings.iter().cloned());
+    warnings.extend(content.warnings.iter().cloned());
+    warnings.extend(i18n.warnings.iter().cloned());
+    warnings.extend(i18n.missing_reports());
+    if let Err(err) = output::check_collisions(&files) {
         errors.extend(err.diagnostics);
     }
     Ok(Rendering {
@@ -766,53 +790,40 @@ fn paginator(data: &SiteData, base: &str, items: &[PageId], per_page: Option<usi
     )
 }
 
-/// Two jobs writing one file (an alias over a page, say) is an error naming both.
-fn duplicate_outputs(files: &[OutputFile]) -> Result<Vec<Diagnostic>> {
-    let mut seen = std::collections::HashSet::new();
-    let mut diagnostics = Vec::new();
-    for file in files {
-        if !seen.insert(file.path.as_str()) {
-            diagnostics.push(
-                Diagnostic::error(
-                    file.path.clone(),
-                    "two things would be written to this output file",
-                )
-                .hint("an alias, a page or a static file share this path; rename one of them"),
-            );
-        }
-    }
-    if diagnostics.is_empty() {
-        Ok(Vec::new())
-    } else {
-        Err(Error::from_list(diagnostics))
-    }
-}
-
 /// Static files: the theme's first, then the site's `static/`, which wins on equal paths.
-fn static_files(config: &Config) -> Result<Vec<OutputFile>> {
-    let mut files: HashMap<String, Bytes> = HashMap::new();
-    let theme_dir = config.root.join("themes").join(&config.theme).join("static");
+fn static_files(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
+    let mut warnings = Vec::new();
+    let mut files: HashMap<String, (Bytes, String)> = HashMap::new();
+    let theme = format!("themes/{}/static", config.theme);
+    let theme_dir = config.root.join(&theme);
     if theme_dir.is_dir() {
-        for (rel, path) in crate::fs::files_below(&theme_dir, &config.root)? {
-            files.insert(rel, Bytes::Copy(path));
+        let (found, links) = crate::fs::files_below(&theme_dir, &config.root, &theme)?;
+        warnings.extend(links);
+        for (rel, path) in found {
+            let source = format!("{theme}/{rel}");
+            files.insert(rel, (Bytes::Copy(path), source));
         }
     } else {
         for file in crate::embedded::theme_files(&config.theme, "static") {
-            files.insert(file.path, Bytes::Static(file.bytes));
+            let source = format!("(built-in) {theme}/{}", file.path);
+            files.insert(file.path, (Bytes::Static(file.bytes), source));
         }
     }
     let site_dir = config.root.join("static");
     if site_dir.is_dir() {
-        for (rel, path) in crate::fs::files_below(&site_dir, &config.root)? {
-            files.insert(rel, Bytes::Copy(path));
+        let (found, links) = crate::fs::files_below(&site_dir, &config.root, "static")?;
+        warnings.extend(links);
+        for (rel, path) in found {
+            let source = format!("static/{rel}");
+            files.insert(rel, (Bytes::Copy(path), source));
         }
     }
     let mut files: Vec<OutputFile> = files
         .into_iter()
-        .map(|(path, bytes)| OutputFile { path, bytes })
+        .map(|(path, (bytes, source))| OutputFile { path, bytes, source })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok((files, warnings))
 }
 
 /// Short content hashes of static files, for cache-busting `asset()` URLs.

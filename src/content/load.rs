@@ -78,15 +78,9 @@ impl Content {
         let mut found = Vec::new();
         let mut assets = Vec::new();
         let mut bundle_assets: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        let mut warnings = Vec::new();
         if content_dir.is_dir() {
-            walk(
-                config,
-                &content_dir,
-                "",
-                &mut found,
-                &mut assets,
-                &mut bundle_assets,
-            )?;
+            warnings = walk(config, &content_dir, &mut found, &mut assets, &mut bundle_assets)?;
         }
         let parsed = collect_all(
             found
@@ -114,9 +108,15 @@ impl Content {
                 .map_or(0, |d| d.as_secs() as i64)
         });
         let mut scheduled = Vec::new();
+        let draft_folders = if options.drafts {
+            Vec::new()
+        } else {
+            draft_folders(&parsed)
+        };
         let parsed: Vec<Parsed> = parsed
             .into_iter()
             .filter(|p| options.drafts || !p.meta.draft)
+            .filter(|p| !in_draft_folder(&draft_folders, p))
             .filter(|p| {
                 if p.found.kind == Kind::Section {
                     return true;
@@ -142,6 +142,7 @@ impl Content {
             .collect();
         let mut content = Content {
             parse_cache,
+            warnings,
             scheduled,
             assets: assets
                 .into_iter()
@@ -542,80 +543,73 @@ fn parent_dir(dir: &str) -> &str {
     dir.rsplit_once('/').map_or("", |(parent, _)| parent)
 }
 
+/// Finds the content files below `content/` and the other files beside them.
 fn walk(
     config: &Config,
-    folder: &Path,
-    dir: &str,
+    content_dir: &Path,
     found: &mut Vec<Found>,
     assets: &mut Vec<(PathBuf, String)>,
     bundle_assets: &mut HashMap<String, Vec<PathBuf>>,
-) -> Result<()> {
-    let entries = crate::fs::read_dir_sorted(folder)?;
-    let is_bundle = entries.iter().any(|e| {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        name == "index.md" || (name.starts_with("index.") && name.ends_with(".md"))
-    });
+) -> Result<Vec<Diagnostic>> {
+    let (folders, warnings) = crate::fs::walk(content_dir, &config.root, "content")?;
     let mut diagnostics = Vec::new();
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if is_ignored_name(&name) || crate::fs::links_outside(&entry, &config.root) {
-            continue;
-        }
-        let path = entry.path();
-        let child = if dir.is_empty() {
-            name.clone()
-        } else {
-            format!("{dir}/{name}")
-        };
-        if path.is_dir() {
-            walk(config, &path, &child, found, assets, bundle_assets)?;
-            continue;
-        }
-        let shown_as = format!("content/{child}");
-        let Some(stem_and_lang) = name.strip_suffix(".md") else {
-            if is_bundle {
-                bundle_assets.entry(dir.to_owned()).or_default().push(path);
+    for folder in folders {
+        let dir = folder.rel;
+        let is_bundle = folder
+            .files
+            .iter()
+            .any(|(name, _)| name == "index.md" || (name.starts_with("index.") && name.ends_with(".md")));
+        for (name, path) in folder.files {
+            let child = if dir.is_empty() {
+                name.clone()
             } else {
-                assets.push((path, dir.to_owned()));
-            }
-            continue;
-        };
-        let (stem, lang) = match split_language(config, stem_and_lang) {
-            Ok(split) => split,
-            Err(message) => {
-                diagnostics.push(Diagnostic::error(shown_as, message).hint(format!(
+                format!("{dir}/{name}")
+            };
+            let shown_as = format!("content/{child}");
+            let Some(stem_and_lang) = name.strip_suffix(".md") else {
+                if is_bundle {
+                    bundle_assets.entry(dir.clone()).or_default().push(path);
+                } else {
+                    assets.push((path, dir.clone()));
+                }
+                continue;
+            };
+            let (stem, lang) = match split_language(config, stem_and_lang) {
+                Ok(split) => split,
+                Err(message) => {
+                    diagnostics.push(Diagnostic::error(shown_as, message).hint(format!(
                         "name translations `name.<code>.md` with a configured language code: {}",
                         config.languages.iter().map(|l| l.code.as_str()).collect::<Vec<_>>().join(", ")
                     )));
-                continue;
-            }
-        };
-        let (kind, canonical_key) = match stem {
-            "_index" => (Kind::Section, dir.to_owned()),
-            "index" if is_bundle => (Kind::Bundle, dir.to_owned()),
-            _ => (
-                Kind::Page,
-                if dir.is_empty() {
-                    stem.to_owned()
-                } else {
-                    format!("{dir}/{stem}")
+                    continue;
+                }
+            };
+            let (kind, canonical_key) = match stem {
+                "_index" => (Kind::Section, dir.clone()),
+                "index" if is_bundle => (Kind::Bundle, dir.clone()),
+                _ => (
+                    Kind::Page,
+                    if dir.is_empty() {
+                        stem.to_owned()
+                    } else {
+                        format!("{dir}/{stem}")
+                    },
+                ),
+            };
+            found.push(Found {
+                file: SourceFile {
+                    path,
+                    shown_as,
+                    canonical_key: crate::text::nfc(&canonical_key).into_owned(),
+                    lang,
                 },
-            ),
-        };
-        found.push(Found {
-            file: SourceFile {
-                path,
-                shown_as,
-                canonical_key: crate::text::nfc(&canonical_key).into_owned(),
-                lang,
-            },
-            kind,
-            dir: dir.to_owned(),
-        });
+                kind,
+                dir: dir.clone(),
+            });
+        }
     }
     if diagnostics.is_empty() {
-        Ok(())
+        Ok(warnings)
     } else {
         Err(Error::from_list(diagnostics))
     }
@@ -673,6 +667,9 @@ fn parse(found: Found) -> Result<Parsed> {
     let source = crate::fs::read_text(&found.file.path, &found.file.shown_as)?;
     let source = crate::text::nfc(&source);
     let split = front_matter::split(&found.file.shown_as, &source)?;
+    if let Some(error) = term_without_slug(&found.file.shown_as, &source, &split.front_matter) {
+        return Err(error.into());
+    }
     if let Some(field) = section_only_fields(&split.front_matter, found.kind) {
         return Err(Diagnostic::error(
             found.file.shown_as.clone(),
@@ -687,6 +684,59 @@ fn parse(found: Found) -> Result<Parsed> {
         meta: split.front_matter,
         found,
     })
+}
+
+/// Folders of sections marked `draft = true`, with the language they hide: a draft
+/// default-language section hides its folder in every language (`None`), a draft translation
+/// only in its own. The home section never hides the whole site.
+fn draft_folders(parsed: &[Parsed]) -> Vec<(String, Option<usize>)> {
+    parsed
+        .iter()
+        .filter(|p| p.found.kind == Kind::Section && p.meta.draft && !p.found.dir.is_empty())
+        .map(|p| {
+            let lang = p.found.file.lang;
+            (p.found.dir.clone(), (lang != 0).then_some(lang))
+        })
+        .collect()
+}
+
+/// Whether `file` lies in (or below) a draft section's folder, for its language.
+fn in_draft_folder(draft_folders: &[(String, Option<usize>)], file: &Parsed) -> bool {
+    let dir = &file.found.dir;
+    draft_folders.iter().any(|(folder, lang)| {
+        lang.is_none_or(|l| l == file.found.file.lang)
+            && (dir == folder
+                || dir
+                    .strip_prefix(folder.as_str())
+                    .is_some_and(|rest| rest.starts_with('/')))
+    })
+}
+
+/// A term such as `".."`, `"/"` or `""` has no letters for a URL: its page would replace the
+/// taxonomy's own list. Such a term is an error at its position in the front matter.
+fn term_without_slug(shown_as: &str, source: &str, meta: &FrontMatter) -> Option<Diagnostic> {
+    let (taxonomy, name) = meta
+        .taxonomies
+        .iter()
+        .flat_map(|(taxonomy, names)| names.iter().map(move |name| (taxonomy, name)))
+        .find(|(_, name)| slugify(name).trim_matches(['.', '-']).is_empty())?;
+    let quoted = [format!("\"{name}\""), format!("'{name}'")];
+    let offset = quoted
+        .iter()
+        .filter_map(|q| source.find(q.as_str()))
+        .min()
+        .or_else(|| source.find(taxonomy.as_str()))
+        .unwrap_or(0);
+    Some(
+        Diagnostic::error(
+            shown_as,
+            format!("the {taxonomy} term \"{name}\" has no letters or digits to make its address from"),
+        )
+        .at_offset(source, offset, 1)
+        .hint(format!(
+            "give the term a name with letters, e.g. {taxonomy} = [\"Biên giới\"], or remove it"
+        )),
+    )
 }
 
 fn section_only_fields(meta: &FrontMatter, kind: Kind) -> Option<&'static str> {

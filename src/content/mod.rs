@@ -12,6 +12,7 @@ use std::path::PathBuf;
 pub use front_matter::{FrontMatter, SortBy};
 pub use load::{LoadOptions, ParseCache, Scheduled, is_ignored_name};
 
+use crate::error::Diagnostic;
 use crate::markdown::Rendered;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,6 +125,8 @@ pub struct Content {
     pub scheduled: Vec<load::Scheduled>,
     /// What was parsed, for the next load to reuse (`mekong serve`).
     pub parse_cache: ParseCache,
+    /// Problems that do not stop the build (links not followed).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Content {

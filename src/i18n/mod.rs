@@ -24,6 +24,8 @@ pub struct I18n {
     message_ids: Vec<BTreeSet<String>>,
     /// (message, language) pairs that fell back to the default language, reported once each.
     missing: Mutex<BTreeSet<(String, String)>>,
+    /// Problems met while finding the site's `.ftl` files (links not followed).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A resource to load: where it is shown to the user and its text.
@@ -40,6 +42,7 @@ impl I18n {
         let mut message_ids = Vec::new();
         let mut formats = Vec::new();
         let mut all_errors = Vec::new();
+        let mut warnings = Vec::new();
         for language in &config.languages {
             let language_formats = match language_formats(language) {
                 Ok(f) => Arc::new(f),
@@ -48,7 +51,7 @@ impl I18n {
                     continue;
                 }
             };
-            match load_language(config, language, language_formats.clone()) {
+            match load_language(config, language, language_formats.clone(), &mut warnings) {
                 Ok((bundle, ids)) => {
                     bundles.push(bundle);
                     message_ids.push(ids);
@@ -66,6 +69,7 @@ impl I18n {
             message_ids,
             formats,
             missing: Mutex::new(BTreeSet::new()),
+            warnings,
         })
     }
 
@@ -154,6 +158,7 @@ fn load_language(
     config: &Config,
     language: &Language,
     formats: Arc<Formats>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<(FluentBundle<FluentResource>, BTreeSet<String>)> {
     let (code, locale) = (language.code.as_str(), language.locale.as_str());
     let langid: LanguageIdentifier = locale.parse().or_else(|_| code.parse()).map_err(|_| {
@@ -173,13 +178,14 @@ fn load_language(
         .collect();
     let site_dir = config.root.join("locales").join(code);
     if site_dir.is_dir() {
-        for entry in crate::fs::read_dir_sorted(&site_dir)? {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if !name.ends_with(".ftl") || crate::content::is_ignored_name(&name) {
+        let (files, links) = crate::fs::files_below(&site_dir, &config.root, &format!("locales/{code}"))?;
+        warnings.extend(links);
+        for (name, path) in files {
+            if !name.ends_with(".ftl") || name.contains('/') {
                 continue;
             }
             let shown_as = format!("locales/{code}/{name}");
-            let text = crate::fs::read_text(&entry.path(), &shown_as)?;
+            let text = crate::fs::read_text(&path, &shown_as)?;
             sources.push(Source {
                 shown_as,
                 text: crate::text::nfc(&text).into_owned(),
@@ -189,6 +195,16 @@ fn load_language(
     }
     let resources = collect_all(sources.into_iter().map(|source| {
         let Source { shown_as, text, overrides } = source;
+        if let Some(offset) = too_deep(&text) {
+            return Err(Error::new(
+                Diagnostic::error(
+                    shown_as,
+                    format!("braces are nested more than {MAX_PLACEABLE_DEPTH} deep here"),
+                )
+                .at_offset(&text, offset, 1)
+                .hint("a message needs at most a few levels of { }; check for braces that are never closed"),
+            ));
+        }
         match FluentResource::try_new(text) {
             Ok(resource) => Ok((shown_as, resource, overrides)),
             Err((resource, errors)) => Err(Error::from_list(
@@ -227,6 +243,42 @@ fn load_language(
     } else {
         Err(Error::from_list(diagnostics))
     }
+}
+
+/// Placeables nested deeper than this are refused before parsing: fluent-syntax recurses
+/// for each level and would overflow the stack on a few thousand.
+const MAX_PLACEABLE_DEPTH: usize = 32;
+
+/// The byte offset of the first `{` that opens a placeable deeper than `MAX_PLACEABLE_DEPTH`.
+/// Braces inside string literals (`{"{"}`) do not count.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (offset, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '{' => {
+                depth += 1;
+                if depth > MAX_PLACEABLE_DEPTH {
+                    return Some(offset);
+                }
+            }
+            '}' => depth = depth.saturating_sub(1),
+            '"' if depth > 0 => in_string = true,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Builds Fluent arguments from template keyword arguments.
@@ -352,6 +404,13 @@ mod tests {
 
     fn args(pairs: &[(&str, FluentArg)]) -> FluentArgs<'static> {
         fluent_args(pairs.iter().map(|(n, a)| (*n, a.clone())))
+    }
+
+    #[test]
+    fn placeables_nested_too_deep_are_found_before_parsing() {
+        assert_eq!(too_deep(&format!("x = {}", "{".repeat(2502))), Some(4 + 32));
+        assert_eq!(too_deep("x = { \"{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\" }"), None);
+        assert_eq!(too_deep("x = { $a ->\n *[one] { $b }\n}"), None);
     }
 
     #[test]

@@ -190,7 +190,7 @@ fn parse_args(text: &str) -> Result<Map<String, Value>, String> {
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("`{key}` is not an argument name"));
         }
-        let (value, after) = parse_value(after.trim_start())?;
+        let (value, after) = parse_value(after.trim_start(), 0)?;
         args.insert(key.to_owned(), value);
         rest = after.trim_start();
         if let Some(after_comma) = rest.strip_prefix(',') {
@@ -202,7 +202,10 @@ fn parse_args(text: &str) -> Result<Map<String, Value>, String> {
     Ok(args)
 }
 
-fn parse_value(text: &str) -> Result<(Value, &str), String> {
+/// Lists inside lists deeper than this are refused rather than parsed: the parser recurses.
+const MAX_LIST_DEPTH: usize = 32;
+
+fn parse_value(text: &str, depth: usize) -> Result<(Value, &str), String> {
     if let Some(quote) = text.chars().next().filter(|c| *c == '"' || *c == '\'') {
         let mut value = String::new();
         let mut escaped = false;
@@ -221,13 +224,16 @@ fn parse_value(text: &str) -> Result<(Value, &str), String> {
         return Err("a string is not closed".to_owned());
     }
     if let Some(inner) = text.strip_prefix('[') {
+        if depth >= MAX_LIST_DEPTH {
+            return Err(format!("lists are nested more than {MAX_LIST_DEPTH} deep"));
+        }
         let mut items = Vec::new();
         let mut rest = inner.trim_start();
         loop {
             if let Some(after) = rest.strip_prefix(']') {
                 return Ok((Value::Array(items), after));
             }
-            let (item, after) = parse_value(rest)?;
+            let (item, after) = parse_value(rest, depth + 1)?;
             items.push(item);
             rest = after.trim_start();
             rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
@@ -347,6 +353,19 @@ mod tests {
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn deeply_nested_list_arguments_are_an_error_not_a_crash() {
+        let deep = format!("{{{{ note(a={}{}) }}}}", "[".repeat(5429), "]".repeat(5429));
+        let err = find_calls(&deep, &known).unwrap_err();
+        assert!(
+            err.message.contains("nested more than 32 deep"),
+            "{}",
+            err.message
+        );
+        let fine = format!("{{{{ note(a={}{}) }}}}", "[".repeat(32), "]".repeat(32));
+        assert!(find_calls(&fine, &known).is_ok());
     }
 
     #[test]

@@ -36,6 +36,8 @@ pub struct Renderer {
     shown_names: HashMap<String, String>,
     shortcode_names: Vec<String>,
     language_codes: Arc<Vec<String>>,
+    /// Problems met while finding the templates (links not followed).
+    pub warnings: Vec<Diagnostic>,
 }
 
 struct TemplateSource {
@@ -51,7 +53,7 @@ impl Renderer {
         i18n: &Arc<I18n>,
         asset_hashes: Arc<HashMap<String, String>>,
     ) -> Result<Renderer> {
-        let sources = template_sources(config)?;
+        let (sources, warnings) = template_sources(config)?;
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         tera.set_fallback_prefixes([THEME_PREFIX])
@@ -88,6 +90,7 @@ impl Renderer {
             shown_names,
             shortcode_names,
             language_codes,
+            warnings,
         })
     }
 
@@ -133,12 +136,16 @@ impl ShortcodeRenderer for Renderer {
     }
 }
 
-fn template_sources(config: &Config) -> Result<Vec<TemplateSource>> {
+fn template_sources(config: &Config) -> Result<(Vec<TemplateSource>, Vec<Diagnostic>)> {
     let mut sources = Vec::new();
+    let mut warnings = Vec::new();
     let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
     if theme_dir.is_dir() {
-        for (rel, path) in crate::fs::files_below(&theme_dir, &config.root)? {
-            let shown_as = format!("themes/{}/templates/{rel}", config.theme);
+        let shown_dir = format!("themes/{}/templates", config.theme);
+        let (files, links) = crate::fs::files_below(&theme_dir, &config.root, &shown_dir)?;
+        warnings.extend(links);
+        for (rel, path) in files {
+            let shown_as = format!("{shown_dir}/{rel}");
             let text = crate::fs::read_text(&path, &shown_as)?;
             sources.push(TemplateSource {
                 name: format!("{THEME_PREFIX}{rel}"),
@@ -167,7 +174,9 @@ fn template_sources(config: &Config) -> Result<Vec<TemplateSource>> {
     }
     let site_dir = config.root.join("templates");
     if site_dir.is_dir() {
-        for (rel, path) in crate::fs::files_below(&site_dir, &config.root)? {
+        let (files, links) = crate::fs::files_below(&site_dir, &config.root, "templates")?;
+        warnings.extend(links);
+        for (rel, path) in files {
             let shown_as = format!("templates/{rel}");
             let text = crate::fs::read_text(&path, &shown_as)?;
             sources.push(TemplateSource {
@@ -177,7 +186,7 @@ fn template_sources(config: &Config) -> Result<Vec<TemplateSource>> {
             });
         }
     }
-    Ok(sources)
+    Ok((sources, warnings))
 }
 
 /// A Tera error as `template:line:col: message`, with a hint for the common cases.
@@ -215,6 +224,35 @@ fn template_error(shown_names: &HashMap<String, String>, err: &tera::Error, what
             format!("extends `{parent}`, which does not exist"),
         )
         .hint("check the name in {% extends \"…\" %}"),
+        // Unknown filters, tests and functions come as reports in a message:
+        // `error: Unknown filter `x`` then ` --> page.html:8:115`, one pair per use.
+        tera::ErrorKind::Msg(text) if text.lines().any(|l| l.trim_start().starts_with("--> ")) => {
+            let mut diagnostics = Vec::new();
+            let mut message = None;
+            for line in text.lines() {
+                if let Some(found) = line.strip_prefix("error: ") {
+                    message = Some(found.to_owned());
+                } else if let Some(at) = line.trim_start().strip_prefix("--> ")
+                    && let Some(found) = message.take()
+                {
+                    let mut parts = at.rsplitn(3, ':');
+                    let column = parts.next().and_then(|c| c.parse::<usize>().ok());
+                    let line = parts.next().and_then(|l| l.parse::<usize>().ok());
+                    let name = parts.next().unwrap_or(at);
+                    let mut diagnostic = Diagnostic::error(shown(name), found).hint(
+                        "check the spelling; the README lists the filters and functions templates can use",
+                    );
+                    if let (Some(line), Some(column)) = (line, column) {
+                        diagnostic = diagnostic.at(line, column);
+                    }
+                    diagnostics.push(diagnostic);
+                }
+            }
+            if diagnostics.is_empty() {
+                diagnostics.push(Diagnostic::error("templates", format!("{what}: {err}")));
+            }
+            return Error::from_list(diagnostics);
+        }
         _ => Diagnostic::error("templates", format!("{what}: {err}")),
     };
     Error::new(diagnostic)

@@ -470,7 +470,7 @@ fn render_job(
                 "translations",
                 page_value
                     .as_map()
-                    .and_then(|m| m.get(&"translations".into()))
+                    .and_then(|m| m.get(&tera::value::Key::from("translations")))
                     .cloned()
                     .unwrap_or_else(Value::none),
             );
@@ -494,7 +494,7 @@ fn render_job(
                 "translations",
                 section_value
                     .as_map()
-                    .and_then(|m| m.get(&"translations".into()))
+                    .and_then(|m| m.get(&tera::value::Key::from("translations")))
                     .cloned()
                     .unwrap_or_else(Value::none),
             );

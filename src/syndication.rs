@@ -54,14 +54,29 @@ fn newest(content: &Content, pages: &[PageId]) -> Option<Date> {
         .max_by_key(Date::timestamp)
 }
 
-fn entry_html<'a>(config: &Config, page: &'a Page) -> &'a str {
+/// What a feed carries of an article: the whole text only with `feed_full_content`; else the
+/// part before `<!-- more -->`, else the description, else the first paragraph.
+fn entry_html<'a>(config: &Config, page: &'a Page) -> std::borrow::Cow<'a, str> {
     if config.feed_full_content {
-        &page.rendered.html
-    } else {
-        page.rendered
-            .summary_html
-            .as_deref()
-            .unwrap_or(&page.rendered.html)
+        return page.rendered.html.as_str().into();
+    }
+    if let Some(summary) = &page.rendered.summary_html {
+        return summary.as_str().into();
+    }
+    if let Some(description) = page.meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        return format!("<p>{}</p>", escape_xml(description.trim())).into();
+    }
+    first_paragraph(&page.rendered.html).into()
+}
+
+/// The first `<p>…</p>` of an article's HTML (the whole HTML when it has none).
+fn first_paragraph(html: &str) -> &str {
+    let Some(start) = html.find("<p>").or_else(|| html.find("<p ")) else {
+        return html;
+    };
+    match html[start..].find("</p>") {
+        Some(end) => &html[start..start + end + "</p>".len()],
+        None => html,
     }
 }
 
@@ -103,7 +118,7 @@ pub fn atom(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str
         }
         xml.push_str(&format!(
             "    <content type=\"html\" xml:base=\"{link}\">{}</content>\n  </entry>\n",
-            escape_xml(entry_html(config, page))
+            escape_xml(&entry_html(config, page))
         ));
     }
     xml.push_str("</feed>\n");
@@ -135,7 +150,7 @@ pub fn rss(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str)
         }
         xml.push_str(&format!(
             "    <description>{}</description>\n  </item>\n",
-            escape_xml(entry_html(config, page))
+            escape_xml(&entry_html(config, page))
         ));
     }
     xml.push_str("</channel>\n</rss>\n");

@@ -275,3 +275,50 @@ fn news_archives_by_year_and_month() {
             .contains("<h1>December 2014</h1>")
     );
 }
+
+#[test]
+fn feeds_carry_summaries_not_whole_articles() {
+    let site = Site::fixture("basic");
+    let long = "Đoạn sau dài. ".repeat(200);
+    site.write(
+        "content/news/mo-ta.md",
+        &format!("+++\ntitle = \"Có mô tả\"\ndescription = \"Tóm tắt do biên tập viên viết\"\ndate = 2016-03-01\n+++\nĐoạn đầu của bài.\n\n{long}\n"),
+    );
+    site.write(
+        "content/news/khong-mo-ta.md",
+        &format!("+++\ntitle = \"Không mô tả\"\ndate = 2016-03-02\n+++\n## Mở đầu\n\nĐoạn *đầu tiên* của bài.\n\n{long}\n"),
+    );
+    site.build(&[]);
+    let rss = site.public("rss.xml");
+    let item = |title: &str| {
+        let start = rss.find(&format!("<title>{title}</title>")).unwrap();
+        rss[start..start + rss[start..].find("</item>").unwrap()].to_owned()
+    };
+    let described = item("Có mô tả");
+    assert!(
+        described.contains("&lt;p&gt;Tóm tắt do biên tập viên viết&lt;/p&gt;"),
+        "{described}"
+    );
+    assert!(!described.contains("Đoạn sau dài"), "{described}");
+    let plain = item("Không mô tả");
+    assert!(
+        plain.contains("Đoạn &lt;em&gt;đầu tiên&lt;/em&gt; của bài."),
+        "{plain}"
+    );
+    assert!(
+        !plain.contains("Đoạn sau dài") && !plain.contains("Mở đầu"),
+        "{plain}"
+    );
+    // The text before <!-- more --> wins over both.
+    assert!(item("Hoạt động đối ngoại").contains("130 km"));
+    assert!(!item("Hoạt động đối ngoại").contains("Mondulkiri"));
+
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    site.write("config.toml", &format!("feed_full_content = true\n{config}"));
+    site.build(&[]);
+    let rss = site.public("rss.xml");
+    assert!(
+        rss.contains("Đoạn sau dài"),
+        "feed_full_content = true carries whole articles"
+    );
+}

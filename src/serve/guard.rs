@@ -39,6 +39,9 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const UNACKNOWLEDGED: Duration = Duration::from_secs(15);
 /// How often a waiting relay looks at its clocks.
 const TICK: Duration = Duration::from_secs(1);
+/// A request tiny_http has not begun to answer in this time may be waiting for a thread that
+/// tiny_http forgot to wake: see [`Backend::nudge`].
+const NUDGE_AFTER: Duration = Duration::from_millis(100);
 /// The accept call may fail for this long (out of files, say) before the server gives up.
 const ACCEPT_FAILURES: Duration = Duration::from_secs(10);
 
@@ -62,12 +65,29 @@ fn open_file_limit() -> Option<u64> {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
         return None;
     }
-    (limit.rlim_cur != libc::RLIM_INFINITY).then(|| u64::try_from(limit.rlim_cur).unwrap_or(u64::MAX))
+    // rlim_t is u64 on Linux and macOS, not on every Unix.
+    #[allow(clippy::useless_conversion)]
+    let current = u64::try_from(limit.rlim_cur).unwrap_or(u64::MAX);
+    (limit.rlim_cur != libc::RLIM_INFINITY).then_some(current)
 }
 
 #[cfg(not(unix))]
 fn open_file_limit() -> Option<u64> {
     None
+}
+
+/// Lets the kernel queue a burst of new connections (a page opening twenty tabs, or a flood)
+/// while the accept loop catches up; std's queue of 128 drops the rest, and those clients
+/// only try again a second later.
+pub(crate) fn deepen_queue(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: calling listen again on a listening socket only changes its queue length.
+        unsafe { libc::listen(listener.as_raw_fd(), 1024) };
+    }
+    #[cfg(not(unix))]
+    let _ = listener;
 }
 
 /// Accepts connections on `listener` and relays them to tiny_http until the listener fails for
@@ -174,8 +194,11 @@ fn relay(client: TcpStream, backend: &Backend, _slot: Slot) {
     let link = Arc::new(Link {
         client,
         inner,
+        backend: backend.clone(),
         started: Instant::now(),
         last_activity: AtomicU64::new(0),
+        asked: AtomicU64::new(0),
+        answered: AtomicU64::new(0),
     });
     let responses = {
         let link = link.clone();
@@ -213,15 +236,30 @@ fn limit_unacknowledged(_client: &TcpStream) {}
 struct Link {
     client: TcpStream,
     inner: BackendStream,
+    backend: Backend,
     started: Instant,
     /// Milliseconds after `started` when a byte last moved either way.
     last_activity: AtomicU64,
+    /// Milliseconds after `started` when a request head was last complete.
+    asked: AtomicU64,
+    /// Milliseconds after `started` when tiny_http last sent bytes.
+    answered: AtomicU64,
 }
 
 impl Link {
+    fn now(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
     fn touch(&self) {
-        let now = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last_activity.store(now, Ordering::Release);
+        self.last_activity.store(self.now(), Ordering::Release);
+    }
+
+    /// A request is complete and tiny_http has sent nothing since.
+    fn waiting_for_answer(&self) -> Option<Duration> {
+        let asked = self.asked.load(Ordering::Acquire);
+        (asked > self.answered.load(Ordering::Acquire))
+            .then(|| Duration::from_millis(self.now().saturating_sub(asked)))
     }
 
     fn idle_for(&self) -> Duration {
@@ -233,13 +271,28 @@ impl Link {
     fn copy_requests(&self) {
         let mut head = HeadLimits::default();
         let mut buffer = [0u8; 8192];
+        let mut tick = TICK;
         loop {
+            // Look more often while an answer is due, to nudge tiny_http if it never starts.
+            let due = if self.waiting_for_answer().is_some() {
+                NUDGE_AFTER
+            } else {
+                TICK
+            };
+            if due != tick {
+                tick = due;
+                let _ = self.client.set_read_timeout(Some(tick));
+            }
             match (&self.client).read(&mut buffer) {
                 Ok(0) => return,
                 Ok(n) => {
                     self.touch();
-                    if let Err(status) = head.scan(&buffer[..n], Instant::now()) {
-                        return refuse(&self.client, status, "request head too large or too slow");
+                    match head.scan(&buffer[..n], Instant::now()) {
+                        Ok(true) => self.asked.store(self.now().max(1), Ordering::Release),
+                        Ok(false) => {}
+                        Err(status) => {
+                            return refuse(&self.client, status, "request head too large or too slow");
+                        }
                     }
                     if (&self.inner).write_all(&buffer[..n]).is_err() {
                         return;
@@ -248,6 +301,12 @@ impl Link {
                 Err(err) if matches!(err.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
                     if let Err(status) = head.check_pace(Instant::now()) {
                         return refuse(&self.client, status, "request head too slow");
+                    }
+                    if self
+                        .waiting_for_answer()
+                        .is_some_and(|waited| waited >= NUDGE_AFTER)
+                    {
+                        self.backend.nudge();
                     }
                     if !head.in_progress() && self.idle_for() >= IDLE {
                         return;
@@ -266,6 +325,7 @@ impl Link {
             match (&self.inner).read(&mut buffer) {
                 Ok(0) => break,
                 Ok(n) => {
+                    self.answered.store(self.now().max(1), Ordering::Release);
                     if (&self.client).write_all(&buffer[..n]).is_err() {
                         break;
                     }
@@ -304,13 +364,17 @@ impl HeadLimits {
         self.since.is_some()
     }
 
-    /// Accounts for `bytes`; the error is the status to answer with.
-    fn scan(&mut self, bytes: &[u8], now: Instant) -> Result<(), u16> {
+    /// Accounts for `bytes`: whether a head ended in them, or the status to refuse with.
+    fn scan(&mut self, bytes: &[u8], now: Instant) -> Result<bool, u16> {
+        let mut ended = false;
         for &byte in bytes {
             match byte {
                 b'\r' => {}
                 b'\n' if self.since.is_none() => {} // blank lines between requests
-                b'\n' if self.line == 0 => *self = HeadLimits::default(),
+                b'\n' if self.line == 0 => {
+                    *self = HeadLimits::default();
+                    ended = true;
+                }
                 b'\n' => {
                     self.line = 0;
                     self.first_line = false;
@@ -331,7 +395,7 @@ impl HeadLimits {
                 }
             }
         }
-        self.check_pace(now)
+        self.check_pace(now).map(|()| ended)
     }
 
     fn check_pace(&self, now: Instant) -> Result<(), u16> {
@@ -398,6 +462,15 @@ impl Backend {
         Ok((listener.into(), Backend { address }))
     }
 
+    /// Opens and at once closes a connection to tiny_http. tiny_http 0.12's thread pool can lose
+    /// a wake-up when two connections arrive together (it counts a thread as idle until that
+    /// thread has taken the first), leaving the second connection unread until some other
+    /// connection ends. Each new connection wakes an idle thread, which takes the oldest waiting
+    /// one first; this empty one is read at EOF and gone in an instant.
+    fn nudge(&self) {
+        drop(self.connect());
+    }
+
     fn connect(&self) -> io::Result<BackendStream> {
         #[cfg(unix)]
         {
@@ -420,9 +493,11 @@ mod tests {
         let now = Instant::now();
         let request = b"GET /news/ HTTP/1.1\r\nHost: 127.0.0.1:1111\r\nAccept: */*\r\n\r\n";
         for _ in 0..1000 {
-            assert_eq!(head.scan(request, now), Ok(()));
+            assert_eq!(head.scan(request, now), Ok(true));
             assert!(!head.in_progress());
         }
+        assert_eq!(head.scan(b"GET / HTTP/1.1\r\n", now), Ok(false));
+        assert!(head.in_progress());
     }
 
     #[test]
@@ -437,7 +512,7 @@ mod tests {
         assert_eq!(head.scan(long_header.as_bytes(), now), Err(431));
 
         let mut head = HeadLimits::default();
-        assert_eq!(head.scan(b"GET / HTTP/1.1\r\n", now), Ok(()));
+        assert_eq!(head.scan(b"GET / HTTP/1.1\r\n", now), Ok(false));
         let many = "X-Header: value-of-some-length\r\n".repeat(MAX_HEAD / 20);
         assert_eq!(head.scan(many.as_bytes(), now), Err(431));
     }
@@ -446,7 +521,7 @@ mod tests {
     fn a_head_sent_slowly_times_out() {
         let start = Instant::now();
         let mut head = HeadLimits::default();
-        assert_eq!(head.scan(b"GET / HTTP/1.1\r\nHost: x", start), Ok(()));
+        assert_eq!(head.scan(b"GET / HTTP/1.1\r\nHost: x", start), Ok(false));
         assert_eq!(head.check_pace(start + HEAD_TIMEOUT / 2), Ok(()));
         assert_eq!(head.scan(b"y", start + HEAD_TIMEOUT * 2), Err(408));
     }

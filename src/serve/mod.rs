@@ -218,6 +218,7 @@ fn start_server(
     }
     let wake = wake.clone();
     let max_connections = guard::connection_cap();
+    guard::deepen_queue(&listener);
     std::thread::Builder::new()
         .name("mekong-accept".to_owned())
         .spawn(move || {

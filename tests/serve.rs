@@ -416,3 +416,55 @@ fn beyond_the_cap_an_event_stream_is_refused_at_once() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+fn twenty_preview_tabs_all_load_and_all_update() {
+    use std::time::{Duration, Instant};
+
+    let Some(chromium) = chromium() else { return };
+    let started = Instant::now();
+    let site = Site::fixture("basic");
+    let server = Server::start(site.root());
+    let mut browser = Browser::launch(&chromium);
+    // Chromium opens at most six connections per host: with a stream per tab, the seventh
+    // tab would never finish loading.
+    let mut tabs = Vec::new();
+    for _ in 0..20 {
+        let tab = browser.open(&server.url("/news/phan-gioi-cam-moc/"));
+        browser.wait_for(
+            &tab,
+            "document.documentElement.dataset.mekongLive === 'connected'",
+            10,
+        );
+        tabs.push(tab);
+    }
+    site.write(ARTICLE, &article("Hai mươi thẻ cùng thấy thay đổi này."));
+    for tab in &tabs {
+        browser.wait_for(
+            tab,
+            "document.body.innerText.includes('Hai mươi thẻ cùng thấy thay đổi này.')",
+            20,
+        );
+    }
+    // Errors reach every tab too, and so does the fix.
+    site.write(
+        ARTICLE,
+        "+++\ntitle = \"Phân giới\ndate = 2014-07-01\n+++\nHỏng.\n",
+    );
+    for tab in &tabs {
+        browser.wait_for(tab, "!!document.getElementById('mekong-overlay')", 20);
+    }
+    site.write(ARTICLE, &article("Đã sửa cho cả hai mươi thẻ."));
+    for tab in &tabs {
+        browser.wait_for(
+            tab,
+            "!document.getElementById('mekong-overlay') && document.body.innerText.includes('Đã sửa cho cả hai mươi thẻ.')",
+            20,
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -2,6 +2,7 @@
 //! connection guard, watches the site's files and pushes reloads (or the build error) to open
 //! pages.
 
+mod backend;
 mod guard;
 mod hosts;
 mod http;
@@ -194,7 +195,7 @@ fn start_server(
     served: &Arc<Served>,
     wake: &mpsc::Sender<Wake>,
 ) -> std::io::Result<()> {
-    let (private, backend) = guard::Backend::listen()?;
+    let (private, backend) = backend::Backend::listen()?;
     let server = tiny_http::Server::from_listener(private, None).map_err(std::io::Error::other)?;
     let server = Arc::new(server);
     for _ in 0..WORKERS {

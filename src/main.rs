@@ -43,6 +43,10 @@ enum Command {
         /// Port to listen on; when it is taken the next ones are tried (0 picks a free one)
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// Also answer requests for this host name (repeatable), e.g. a name the office network
+        /// gives this computer; its own names and addresses are always accepted
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
         /// Open the site in the default browser
         #[arg(long)]
         open: bool,
@@ -135,6 +139,7 @@ fn main() -> ExitCode {
             root,
             interface,
             port,
+            allow_hosts,
             open,
             drafts,
         } => serve(mekong::serve::ServeOptions {
@@ -143,6 +148,7 @@ fn main() -> ExitCode {
             port,
             drafts,
             open,
+            allow_hosts,
         }),
         Command::Check { site, format } => check(site.options(), format),
         Command::Translations { root, format, mark } => {

@@ -6,6 +6,9 @@ use std::sync::Arc;
 
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
+use super::hosts::AllowedHosts;
+use super::live;
+
 /// The built site as the server sees it.
 #[derive(Default)]
 pub(crate) struct Snapshot {
@@ -28,8 +31,7 @@ pub(crate) enum BadPath {
 /// a file outside it: `..` and `.` segments (raw or percent-encoded), encoded slashes,
 /// backslashes, NUL bytes, empty segments and targets that are not absolute paths.
 pub(crate) fn site_path(target: &str) -> Result<String, BadPath> {
-    let path = target.split(['?', '#']).next().unwrap_or("");
-    let Some(path) = path.strip_prefix('/') else {
+    let Some(path) = target_path(target).strip_prefix('/') else {
         return Err(BadPath::Invalid);
     };
     let mut segments = Vec::new();
@@ -117,27 +119,50 @@ fn with_script(path: &str, bytes: &[u8], script: &str) -> Vec<u8> {
     }
 }
 
-/// Only our own host names may ask: a page on another site cannot read this server through
-/// a DNS name pointed at 127.0.0.1.
-fn host_allowed(request: &Request, allowed_hosts: &[String]) -> bool {
-    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
-        return true;
+/// Lets `request` go on when its `Host` (and `Origin`, when a page sent one) names this server,
+/// on every path: a page on another site cannot read the preview or its event stream through
+/// a DNS name pointed at this machine, nor open streams from its own origin. Answers 403 otherwise.
+pub(crate) fn admit(request: Request, hosts: &AllowedHosts) -> Option<Request> {
+    let value = |name: &'static str| {
+        request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv(name))
+            .map(|h| h.value.as_str())
     };
-    let host = host.value.as_str();
-    allowed_hosts.iter().any(|allowed| allowed == host)
+    // A request without Host cannot come from a browser (HTTP/1.1 requires it).
+    let host_ok = value("Host").is_none_or(|host| hosts.allows_host(host));
+    let origin_ok = value("Origin").is_none_or(|origin| hosts.allows_origin(origin));
+    if host_ok && origin_ok {
+        return Some(request);
+    }
+    let message = if host_ok { "unknown origin" } else { "unknown host" };
+    let _ = request.respond(Response::from_string(message).with_status_code(StatusCode(403)));
+    None
 }
 
-/// Answers `request` from `snapshot`. Errors writing to a client that went away are ignored.
-pub(crate) fn respond(request: Request, snapshot: &Snapshot, allowed_hosts: &[String]) {
-    if !host_allowed(&request, allowed_hosts) {
-        let _ = request.respond(Response::from_string("unknown host").with_status_code(StatusCode(403)));
-        return;
-    }
+/// The path of a request target, without query or fragment.
+pub(crate) fn target_path(target: &str) -> &str {
+    target.split(['?', '#']).next().unwrap_or("")
+}
+
+/// 405 with the methods `allow` lists.
+pub(crate) fn method_not_allowed(request: Request, allow: &str) {
+    let response = Response::from_string(format!("only {}", allow.replace(", ", " and ")))
+        .with_status_code(StatusCode(405))
+        .with_header(header("Allow", allow));
+    let _ = request.respond(response);
+}
+
+/// Answers a page request (GET or HEAD) from `snapshot`. Errors writing to a client that went
+/// away are ignored.
+pub(crate) fn respond(request: Request, snapshot: &Snapshot) {
     if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD")
-            .with_status_code(StatusCode(405))
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
+        return method_not_allowed(request, "GET, HEAD");
+    }
+    if target_path(request.url()) == live::WORKER_PATH {
+        let body = live::worker().into_bytes();
+        let _ = request.respond(file_response(body, live::WORKER_PATH, 200));
         return;
     }
     let path = match site_path(request.url()) {

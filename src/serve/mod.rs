@@ -1,12 +1,16 @@
-//! `mekong serve`: builds the site in memory, serves it on 127.0.0.1 with tiny_http worker
-//! threads, watches the site's files and pushes reloads (or the build error) to open pages.
+//! `mekong serve`: builds the site in memory, serves it on 127.0.0.1 with tiny_http behind a
+//! connection guard, watches the site's files and pushes reloads (or the build error) to open
+//! pages.
 
+mod backend;
+mod guard;
+mod hosts;
 mod http;
 mod live;
 mod watch;
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, RwLock};
@@ -15,6 +19,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Bytes;
 use crate::site::BuildOptions;
+use hosts::AllowedHosts;
 use http::Snapshot;
 use live::{Clients, Event};
 
@@ -29,6 +34,8 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Host names accepted besides this machine's own (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// What the server tells the person running it, as it happens.
@@ -37,9 +44,29 @@ pub trait Reporter: Send {
     fn problem(&mut self, message: &str);
 }
 
-/// Serves until the process is stopped (Ctrl-C). Returns only when it cannot start.
+/// What wakes the main loop: changed files, or a part of the server that stopped for good.
+enum Wake {
+    Files(notify_debouncer_full::DebounceEventResult),
+    Stopped(String),
+}
+
+/// What the request threads share: the current build, the open event streams, the host rules.
+struct Served {
+    snapshot: RwLock<Arc<Snapshot>>,
+    last_error: RwLock<Option<String>>,
+    clients: Clients,
+    hosts: AllowedHosts,
+}
+
+/// Request threads tiny_http hands requests to. Answers are quick (the site is in memory) and
+/// an event stream gets a thread of its own, so a few are enough.
+const WORKERS: usize = 4;
+
+/// Serves until the process is stopped (Ctrl-C). Returns only when it cannot start, or when
+/// the server stops accepting connections (then with the reason, so the caller exits non-zero
+/// instead of leaving a server that answers nothing).
 pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> {
-    let (server, address) = bind(&options.interface, options.port)?;
+    let (listener, address) = bind(&options.interface, options.port)?;
     let host = if address.ip().is_unspecified() {
         "127.0.0.1".to_owned()
     } else {
@@ -51,17 +78,13 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
         host
     };
     let base_url = format!("http://{host}:{}/", address.port());
+    let hosts = AllowedHosts::new(address, &options.allow_hosts);
     if !address.ip().is_loopback() {
         reporter.problem(&format!(
             "warning: serving on {} — other computers on this network can read the preview",
             address.ip()
         ));
     }
-    let allowed_hosts = Arc::new(vec![
-        format!("{host}:{}", address.port()),
-        format!("localhost:{}", address.port()),
-        format!("127.0.0.1:{}", address.port()),
-    ]);
 
     let build_options = BuildOptions {
         root: options.root.clone(),
@@ -71,41 +94,33 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
         future: false,
         expired: false,
     };
-    let clients = Clients::default();
-    let snapshot = Arc::new(RwLock::new(Arc::new(Snapshot::default())));
-    let last_error: Arc<RwLock<Option<String>>> = Arc::default();
+    let served = Arc::new(Served {
+        snapshot: RwLock::new(Arc::new(Snapshot::default())),
+        last_error: RwLock::new(None),
+        clients: Clients::default(),
+        hosts,
+    });
     let mut strings = live::json_string("{}");
     let mut state = State {
         options: &build_options,
         cache: crate::site::BuildCache::default(),
-        snapshot: snapshot.clone(),
-        last_error: last_error.clone(),
-        clients: clients.clone(),
+        served: served.clone(),
     };
     state.rebuild(reporter, &mut strings, &[], true);
 
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let server = server.clone();
-        let snapshot = snapshot.clone();
-        let clients = clients.clone();
-        let last_error = last_error.clone();
-        let allowed_hosts = allowed_hosts.clone();
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                if request.url() == "/__mekong/events" {
-                    let first = last_error.read().ok().and_then(|e| e.clone()).map(error_event);
-                    clients.attach(request.into_writer(), first);
-                    continue;
-                }
-                let current = snapshot.read().map(|s| s.clone()).unwrap_or_default();
-                http::respond(request, &current, &allowed_hosts);
-            }
-        });
-    }
+    let (wake, woken) = mpsc::channel();
+    start_server(listener, &served, &wake).map_err(|err| {
+        Error::new(Diagnostic::error(
+            "mekong serve",
+            format!("could not start the preview server: {err}"),
+        ))
+    })?;
 
-    let (sender, receiver) = mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, sender)
+    let files = wake.clone();
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, move |result| {
+            let _ = files.send(Wake::Files(result));
+        })
         .map_err(|err| {
             Error::new(Diagnostic::error(
                 options.root.display().to_string(),
@@ -124,6 +139,13 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
             ))
         })?;
     reporter.info(&format!("Serving the site at {base_url} (Ctrl-C stops)"));
+    let lan_urls = served.hosts.lan_urls();
+    if !lan_urls.is_empty() {
+        reporter.info(&format!(
+            "Other computers on this network can open: {}",
+            lan_urls.join("  ")
+        ));
+    }
     if options.open {
         open_browser(&base_url);
     }
@@ -132,19 +154,32 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
         .canonicalize()
         .unwrap_or_else(|_| options.root.clone());
     // Block on the first event, take whatever else arrived, rebuild, tell the pages, repeat.
-    while let Ok(first) = receiver.recv() {
+    while let Ok(first) = woken.recv() {
         let mut batches = vec![first];
-        while let Ok(more) = receiver.try_recv() {
+        while let Ok(more) = woken.try_recv() {
             batches.push(more);
         }
-        let changes: Vec<ChangeKind> = batches
-            .into_iter()
-            .filter_map(|batch| batch.ok())
-            .flatten()
-            .filter(|event| watch::is_change(&event.event.kind))
-            .flat_map(|event| event.event.paths)
-            .filter_map(|path| classify(&root, &path))
-            .collect();
+        let mut changes: Vec<ChangeKind> = Vec::new();
+        for batch in batches {
+            let events = match batch {
+                Wake::Files(Ok(events)) => events,
+                // The watcher's own errors (a folder vanished mid-scan) pass; the next
+                // event brings a fresh view.
+                Wake::Files(Err(_)) => continue,
+                Wake::Stopped(reason) => {
+                    return Err(Diagnostic::error("mekong serve", reason)
+                        .hint("start `mekong serve` again; if this repeats, raise the open-file limit (`ulimit -n 4096`)")
+                        .into());
+                }
+            };
+            changes.extend(
+                events
+                    .into_iter()
+                    .filter(|event| watch::is_change(&event.event.kind))
+                    .flat_map(|event| event.event.paths)
+                    .filter_map(|path| classify(&root, &path)),
+            );
+        }
         if changes.is_empty() {
             continue;
         }
@@ -153,19 +188,81 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
     Ok(())
 }
 
-fn bind(interface: &str, port: u16) -> Result<(tiny_http::Server, SocketAddr)> {
+/// Starts tiny_http behind the connection guard, with its request threads. Whatever stops
+/// for good sends the reason to `wake`.
+fn start_server(
+    listener: TcpListener,
+    served: &Arc<Served>,
+    wake: &mpsc::Sender<Wake>,
+) -> std::io::Result<()> {
+    let (private, backend) = backend::Backend::listen()?;
+    let server = tiny_http::Server::from_listener(private, None).map_err(std::io::Error::other)?;
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let server = server.clone();
+        let served = served.clone();
+        let wake = wake.clone();
+        std::thread::Builder::new()
+            .name("mekong-requests".to_owned())
+            .spawn(move || {
+                loop {
+                    match server.recv() {
+                        Ok(request) => answer(request, &served),
+                        Err(err) => {
+                            let reason = format!("the preview server stopped answering: {err}");
+                            let _ = wake.send(Wake::Stopped(reason));
+                            return;
+                        }
+                    }
+                }
+            })?;
+    }
+    let wake = wake.clone();
+    let max_connections = guard::connection_cap();
+    guard::deepen_queue(&listener);
+    std::thread::Builder::new()
+        .name("mekong-accept".to_owned())
+        .spawn(move || {
+            let reason = guard::accept_loop(&listener, &backend, max_connections);
+            let _ = wake.send(Wake::Stopped(reason));
+        })?;
+    Ok(())
+}
+
+/// Routes one request: the Host rules first, for every path; then the event stream (GET only)
+/// or the site (GET and HEAD).
+fn answer(request: tiny_http::Request, served: &Served) {
+    let Some(request) = http::admit(request, &served.hosts) else {
+        return;
+    };
+    if http::target_path(request.url()) == live::EVENTS_PATH {
+        if *request.method() != tiny_http::Method::Get {
+            return http::method_not_allowed(request, "GET");
+        }
+        let first = served
+            .last_error
+            .read()
+            .ok()
+            .and_then(|e| e.clone())
+            .map(error_event);
+        served.clients.attach(request, first);
+        return;
+    }
+    let current = served.snapshot.read().map(|s| s.clone()).unwrap_or_default();
+    http::respond(request, &current);
+}
+
+fn bind(interface: &str, port: u16) -> Result<(TcpListener, SocketAddr)> {
     let attempts = if port == 0 { 1 } else { 10 };
     let mut last_error = String::new();
     for offset in 0..attempts {
         let port = port.saturating_add(offset);
         let address = format!("{interface}:{port}");
-        match tiny_http::Server::http(&address) {
-            Ok(server) => {
-                let Some(bound) = server.server_addr().to_ip() else {
-                    continue;
-                };
-                return Ok((server, bound));
-            }
+        match TcpListener::bind(&address).and_then(|listener| {
+            let bound = listener.local_addr()?;
+            Ok((listener, bound))
+        }) {
+            Ok(bound) => return Ok(bound),
             Err(err) => last_error = format!("{address}: {err}"),
         }
     }
@@ -191,9 +288,7 @@ struct State<'a> {
     options: &'a BuildOptions,
     /// Parsed files and rendered Markdown from the last build.
     cache: crate::site::BuildCache,
-    snapshot: Arc<RwLock<Arc<Snapshot>>>,
-    last_error: Arc<RwLock<Option<String>>>,
-    clients: Clients,
+    served: Arc<Served>,
 }
 
 impl State<'_> {
@@ -221,7 +316,7 @@ impl State<'_> {
             Ok(rendering) => {
                 *strings = overlay_strings(&rendering);
                 let files = load_files(rendering.files);
-                let old = self.snapshot.read().map(|s| s.clone()).unwrap_or_default();
+                let old = self.served.snapshot.read().map(|s| s.clone()).unwrap_or_default();
                 let changed: Vec<String> = files
                     .iter()
                     .filter(|(path, bytes)| old.files.get(*path).is_none_or(|o| o != *bytes))
@@ -245,10 +340,11 @@ impl State<'_> {
                     not_found,
                     script: live::script(strings).into(),
                 };
-                if let Ok(mut current) = self.snapshot.write() {
+                if let Ok(mut current) = self.served.snapshot.write() {
                     *current = Arc::new(snapshot);
                 }
                 let had_error = self
+                    .served
                     .last_error
                     .write()
                     .map(|mut e| e.take().is_some())
@@ -263,7 +359,7 @@ impl State<'_> {
                     changed.len()
                 ));
                 if had_error {
-                    self.clients.broadcast(&Event {
+                    self.served.clients.broadcast(&Event {
                         name: "ok",
                         data: "{}".to_owned(),
                     });
@@ -281,7 +377,7 @@ impl State<'_> {
                             data: serde_json::to_string(&changed).unwrap_or_else(|_| "[]".to_owned()),
                         }
                     };
-                    self.clients.broadcast(&event);
+                    self.served.clients.broadcast(&event);
                 }
             }
             Err(err) => {
@@ -289,10 +385,10 @@ impl State<'_> {
                 reporter.problem(&format!(
                     "{message}\nThe preview keeps showing the last good build."
                 ));
-                if let Ok(mut last) = self.last_error.write() {
+                if let Ok(mut last) = self.served.last_error.write() {
                     *last = Some(message.clone());
                 }
-                self.clients.broadcast(&error_event(message));
+                self.served.clients.broadcast(&error_event(message));
             }
         }
     }

@@ -5,18 +5,40 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 pub struct Server {
     child: Child,
     pub port: u16,
+    /// What the server printed after its address, line by line.
+    output: Mutex<Receiver<String>>,
 }
 
 impl Server {
     pub fn start(root: &Path) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mekong"))
-            .args(["serve", "--port", "0", "--root"])
+        Server::start_with(root, &[], None)
+    }
+
+    /// Starts `mekong serve` with `extra` arguments and, when given, a limit on the open files
+    /// of the server process (soft and hard, like `ulimit -n`).
+    pub fn start_with(root: &Path, extra: &[&str], open_files: Option<u32>) -> Server {
+        let mut command = match open_files {
+            Some(limit) => {
+                let mut command = Command::new("sh");
+                command
+                    .arg("-c")
+                    .arg(format!("ulimit -n {limit} && exec \"$0\" \"$@\""))
+                    .arg(env!("CARGO_BIN_EXE_mekong"));
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_mekong")),
+        };
+        let mut child = command
+            .args(["serve", "--port", "0"])
+            .args(extra)
+            .arg("--root")
             .arg(root)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -37,8 +59,35 @@ impl Server {
             }
         };
         // Keep draining the output so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, port }
+        let (sender, output) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        Server {
+            child,
+            port,
+            output: Mutex::new(output),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The next line the server prints that contains `text`, waiting up to `seconds`.
+    pub fn printed(&self, text: &str, seconds: u64) -> Option<String> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(seconds);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let output = self.output.lock().unwrap();
+            match output.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return Some(line),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -51,14 +100,21 @@ impl Server {
     }
 
     pub fn raw_request(&self, method: &str, target: &str) -> (u16, Vec<u8>) {
+        let host = format!("127.0.0.1:{}", self.port);
+        self.request_with(method, target, &[("Host", &host)])
+    }
+
+    /// Sends a request with exactly these headers (plus `Connection: close`); returns status
+    /// and the whole response.
+    pub fn request_with(&self, method: &str, target: &str, headers: &[(&str, &str)]) -> (u16, Vec<u8>) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        write!(
-            stream,
-            "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
-            self.port
-        )
-        .unwrap();
+        let mut head = format!("{method} {target} HTTP/1.1\r\n");
+        for (name, value) in headers {
+            head.push_str(&format!("{name}: {value}\r\n"));
+        }
+        head.push_str("Connection: close\r\n\r\n");
+        stream.write_all(head.as_bytes()).unwrap();
         let mut response = Vec::new();
         let _ = stream.read_to_end(&mut response);
         let text = String::from_utf8_lossy(&response);

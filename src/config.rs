@@ -214,7 +214,7 @@ impl Config {
                 date_format: language.date_format.clone().unwrap_or_else(|| "long".to_owned()),
                 untranslated: language.untranslated.unwrap_or_default(),
             };
-            if crate::i18n::format::DateStyle::parse(&language.date_format).is_none() {
+            if crate::date::DateStyle::parse(&language.date_format).is_none() {
                 let offset = source.find("date_format").unwrap_or(0);
                 return Err(Diagnostic::error(
                     CONFIG_FILE,
@@ -224,7 +224,7 @@ impl Config {
                     ),
                 )
                 .at_offset(source, offset, 1)
-                .hint(format!("use one of: {}", crate::i18n::format::DateStyle::NAMES))
+                .hint(format!("use one of: {}", crate::date::DateStyle::NAMES))
                 .into());
             }
             if is_default {

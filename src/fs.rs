@@ -73,7 +73,7 @@ pub(crate) fn walk(dir: &Path, inside: &Path, shown_as: &str) -> Result<(Vec<Fol
         let mut children = Vec::new();
         for entry in read_dir_sorted(&path)? {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if crate::content::is_ignored_name(&name) {
+            if crate::input::is_ignored_name(&name) {
                 continue;
             }
             let child_rel = if rel.is_empty() {

@@ -5,12 +5,14 @@
 pub mod check;
 pub mod config;
 pub mod content;
+pub mod date;
 mod embedded;
 pub mod error;
 mod fs;
 pub mod geo;
 pub mod i18n;
 pub mod images;
+pub mod input;
 pub mod jobs;
 pub mod markdown;
 pub mod new;

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use crate::config::Config;
-use crate::content::date::Date;
 use crate::content::slug::slugify;
+use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
 
 /// Creates `content/<section>/<slug>.md` and a draft stub per other language; writes nothing

@@ -179,7 +179,11 @@ pub fn render_cached(
     let mut renderer = Renderer::load(&config, &i18n, asset_hashes)?;
     let mut content = content;
     cache.parse = std::mem::take(&mut content.parse_cache);
-    crate::content::taxonomy::localise_names(&config, &mut content, &i18n);
+    crate::content::taxonomy::localise_names(&config, &mut content, |lang, id| {
+        i18n.has_message(lang, id)
+            .then(|| i18n.translate(lang, id, None).ok())
+            .flatten()
+    });
 
     let images = responsive_images(&config, &content, errors);
     errors.extend(render_markdown(

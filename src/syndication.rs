@@ -1,8 +1,8 @@
 //! What machines read: Atom and RSS feeds, the sitemap with language alternates, robots.txt.
 
 use crate::config::Config;
-use crate::content::date::Date;
 use crate::content::{Content, Page, PageId};
+use crate::date::Date;
 
 /// The XML text of `text`, safe inside elements and attributes.
 pub fn escape_xml(text: &str) -> String {

@@ -6,8 +6,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::date::Date;
 use crate::content::{Content, LoadOptions, Page};
+use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
 
 /// Where one article stands in one language.

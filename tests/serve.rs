@@ -468,3 +468,41 @@ fn twenty_preview_tabs_all_load_and_all_update() {
         started.elapsed()
     );
 }
+
+/// Inotify watches the process holds, from /proc.
+fn inotify_watches(pid: u32) -> usize {
+    let mut watches = 0;
+    for entry in std::fs::read_dir(format!("/proc/{pid}/fdinfo")).unwrap() {
+        let info = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        watches += info.lines().filter(|l| l.starts_with("inotify wd:")).count();
+    }
+    watches
+}
+
+#[test]
+fn the_watcher_follows_no_link_out_of_the_site_and_survives_a_loop() {
+    let site = Site::fixture("basic");
+    std::os::unix::fs::symlink("/usr", site.root().join("content/usr")).unwrap();
+    std::fs::create_dir_all(site.root().join("static")).unwrap();
+    std::os::unix::fs::symlink("/etc", site.root().join("static/etc")).unwrap();
+    let server = Server::start(site.root());
+    let events = server.events();
+    let watches = inotify_watches(server.pid());
+    assert!(
+        watches < 100,
+        "{watches} watches: the watcher followed a link out of the site"
+    );
+    assert!(watches > 0, "the site is watched");
+    // A loop appearing while serving is an error on the page, and the server goes on.
+    std::os::unix::fs::symlink(".", site.root().join("content/news/vong")).unwrap();
+    site.write(ARTICLE, &article("Sau vòng lặp."));
+    let error = expect_event(&events, "build-error");
+    assert!(error.contains("content/news/vong"), "{error}");
+    std::fs::remove_file(site.root().join("content/news/vong")).unwrap();
+    site.write(ARTICLE, &article("Đã gỡ vòng lặp."));
+    expect_event(&events, "ok");
+    let (status, body) = server.raw_get("/news/phan-gioi-cam-moc/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Đã gỡ vòng lặp."));
+    assert!(inotify_watches(server.pid()) < 100);
+}

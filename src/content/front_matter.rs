@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::toml_diagnostic;
-use crate::content::date::Date;
+use crate::date::Date;
 use crate::error::{Diagnostic, Result};
 
 /// The fields a page or section may set. Unknown fields are an error, so typos never pass.

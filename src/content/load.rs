@@ -8,10 +8,10 @@ use rayon::prelude::*;
 
 use crate::config::{Config, Untranslated};
 use crate::content::front_matter::{self, FrontMatter, SortBy};
+use crate::content::rendered::Rendered;
 use crate::content::slug::slugify;
 use crate::content::{Content, Page, PageId, Section, SectionId, SourceFile, taxonomy};
 use crate::error::{Diagnostic, Error, Result, collect_all};
-use crate::markdown::Rendered;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
@@ -31,7 +31,7 @@ pub struct Scheduled {
     pub file: String,
     pub title: String,
     pub lang: usize,
-    pub date: crate::content::date::Date,
+    pub date: crate::date::Date,
     pub embargoed: bool,
 }
 
@@ -55,15 +55,6 @@ struct Parsed {
     meta: FrontMatter,
     body: String,
     body_line: usize,
-}
-
-/// True for names an editor or the OS leaves behind, which are never content.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".tmp")
 }
 
 impl Content {

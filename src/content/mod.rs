@@ -1,8 +1,8 @@
 //! The content tree: pages and sections in every language, linked as translations.
 
-pub mod date;
 pub mod front_matter;
 mod load;
+pub mod rendered;
 pub mod slug;
 pub mod taxonomy;
 
@@ -10,10 +10,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use load::{LoadOptions, ParseCache, Scheduled, is_ignored_name};
+pub use load::{LoadOptions, ParseCache, Scheduled};
 
 use crate::error::Diagnostic;
-use crate::markdown::Rendered;
+use rendered::Rendered;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PageId(pub u32);

@@ -112,16 +112,18 @@ pub fn message_id(taxonomy: &str, slug: &str) -> String {
     format!("{taxonomy}-{slug}")
 }
 
-/// Gives terms their names in each language from the `.ftl` files, so the Vietnamese tag
+/// Gives terms their names in each language from the UI strings, so the Vietnamese tag
 /// `Biên giới` reads `Border` on English pages and keeps one URL key across languages.
-pub fn localise_names(config: &Config, content: &mut Content, i18n: &crate::i18n::I18n) {
+/// `string(lang, id)` is the UI string `id` of language `lang`, when it defines one.
+pub fn localise_names(
+    config: &Config,
+    content: &mut Content,
+    string: impl Fn(usize, &str) -> Option<String>,
+) {
     for taxonomy in &mut content.taxonomies {
         let name = &config.taxonomies[taxonomy.taxonomy].name;
         for term in &mut taxonomy.terms {
-            let id = message_id(name, &term.slug);
-            if i18n.has_message(taxonomy.lang, &id)
-                && let Ok(text) = i18n.translate(taxonomy.lang, &id, None)
-            {
+            if let Some(text) = string(taxonomy.lang, &message_id(name, &term.slug)) {
                 term.name = text;
                 term.translated = true;
             }

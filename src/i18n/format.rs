@@ -8,39 +8,7 @@ use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
 
-use crate::content::date::Date;
-
-/// The date styles templates and `.ftl` files may ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DateStyle {
-    Short,
-    Medium,
-    Long,
-    /// The long date with the day of the week.
-    Full,
-    /// Day of the week, then the short numeric date: `Thứ Hai, 22/12/2014`.
-    Weekday,
-    /// Month and year, for archives.
-    Month,
-    Year,
-}
-
-impl DateStyle {
-    pub const NAMES: &'static str = "short, medium, long, full, weekday, month, year";
-
-    pub fn parse(name: &str) -> Option<DateStyle> {
-        Some(match name {
-            "short" => DateStyle::Short,
-            "medium" => DateStyle::Medium,
-            "long" => DateStyle::Long,
-            "full" => DateStyle::Full,
-            "weekday" => DateStyle::Weekday,
-            "month" => DateStyle::Month,
-            "year" => DateStyle::Year,
-            _ => return None,
-        })
-    }
-}
+use crate::date::{Date, DateStyle};
 
 /// The ICU locale of a language: its BCP 47 tag, with `-u-nu-<numerals>` when set.
 pub fn icu_locale(locale: &str, numerals: Option<&str>) -> Result<Locale, String> {

@@ -13,8 +13,9 @@ use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
 
 use crate::config::{Config, Language};
+use crate::date::DateStyle;
 use crate::error::{Diagnostic, Error, Result, collect_all};
-use format::{DateStyle, Formats};
+use format::Formats;
 
 pub struct I18n {
     codes: Vec<String>,
@@ -329,7 +330,7 @@ fn register_functions(bundle: &mut FluentBundle<FluentResource>, language: &Lang
         let Some(FluentValue::String(text)) = positional.first() else {
             return FluentValue::Error;
         };
-        let Ok(date) = crate::content::date::Date::parse(text) else {
+        let Ok(date) = crate::date::Date::parse(text) else {
             return FluentValue::Error;
         };
         let style = ["format", "dateStyle"]

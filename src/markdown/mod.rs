@@ -10,7 +10,6 @@ use comrak::adapters::{HeadingAdapter, HeadingMeta};
 use comrak::nodes::{NodeValue, Sourcepos};
 use comrak::plugins::syntect::{SyntectAdapter, SyntectAdapterBuilder};
 use comrak::{Arena, Options, format_html_with_plugins, parse_document};
-use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::slug::slugify;
@@ -23,42 +22,7 @@ pub const HIGHLIGHT_CLASS_PREFIX: &str = "hl-";
 
 const SUMMARY_MARKER: &str = "<!-- more -->";
 
-/// What a page's Markdown becomes.
-#[derive(Debug, Default, Clone)]
-pub struct Rendered {
-    pub html: String,
-    /// The part before `<!-- more -->`, when the page has the marker.
-    pub summary_html: Option<String>,
-    pub toc: Vec<Heading>,
-    /// Every heading id, for checking `#anchor` links.
-    pub anchors: Vec<String>,
-    pub word_count: usize,
-    pub reading_time: usize,
-    /// `@/` links with an anchor, checked once every page is rendered.
-    pub anchor_links: Vec<AnchorLink>,
-    /// Images with no alt text, as (line, column, source), for `mekong check`.
-    pub images_without_alt: Vec<(usize, usize, String)>,
-    /// Problems found while rendering (broken `@/` links…); the HTML is still made.
-    pub errors: Vec<Diagnostic>,
-    /// The text a reader sees, without markup: for word counts and the search index.
-    pub text: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<Heading>,
-}
-
-#[derive(Debug, Clone)]
-pub struct AnchorLink {
-    pub target: Target,
-    pub anchor: String,
-    pub line: usize,
-    pub column: usize,
-}
+pub use crate::content::rendered::{AnchorLink, Heading, Rendered};
 
 /// Everything a page's Markdown is rendered against.
 pub struct RenderContext<'a> {

@@ -10,10 +10,10 @@ use serde_json::Map as JsonMap;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::config::Config;
-use crate::content::date::Date;
 use crate::content::{Content, Target};
+use crate::date::Date;
+use crate::date::DateStyle;
 use crate::error::{Diagnostic, Error, Result};
-use crate::i18n::format::DateStyle;
 use crate::i18n::{FluentArg, I18n, fluent_args};
 use crate::markdown::ShortcodeRenderer;
 

@@ -23,7 +23,7 @@ use hosts::AllowedHosts;
 use http::Snapshot;
 use live::{Clients, Event};
 
-pub use watch::{ChangeKind, classify};
+pub use crate::input::{ChangeKind, classify};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -117,16 +117,28 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
     })?;
 
     let files = wake.clone();
-    let mut debouncer =
-        notify_debouncer_full::new_debouncer(Duration::from_millis(60), None, move |result| {
+    // Links are not followed: a link to /usr or /etc would add thousands of watches, and a
+    // link loop would never end. Targets inside the site are watched where they are.
+    let watch_config = notify_debouncer_full::notify::Config::default().with_follow_symlinks(false);
+    let mut debouncer = notify_debouncer_full::new_debouncer_opt::<
+        _,
+        notify_debouncer_full::notify::RecommendedWatcher,
+        notify_debouncer_full::RecommendedCache,
+    >(
+        Duration::from_millis(60),
+        None,
+        move |result| {
             let _ = files.send(Wake::Files(result));
-        })
-        .map_err(|err| {
-            Error::new(Diagnostic::error(
-                options.root.display().to_string(),
-                format!("cannot watch the site folder: {err}"),
-            ))
-        })?;
+        },
+        notify_debouncer_full::RecommendedCache::new(),
+        watch_config,
+    )
+    .map_err(|err| {
+        Error::new(Diagnostic::error(
+            options.root.display().to_string(),
+            format!("cannot watch the site folder: {err}"),
+        ))
+    })?;
     debouncer
         .watch(
             &options.root,

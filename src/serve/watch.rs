@@ -1,11 +1,7 @@
-//! Which file-system events matter: one answer to "is this path an input of the site?".
-
-use std::path::Path;
+//! Which file-system events matter; which paths are inputs is `crate::input`'s answer.
 
 use notify_debouncer_full::notify::EventKind;
 use notify_debouncer_full::notify::event::{MetadataKind, ModifyKind};
-
-use crate::content::is_ignored_name;
 
 /// Events that change a file; reads (our own build opening files) and permission or
 /// access-time updates are not changes.
@@ -17,75 +13,5 @@ pub(crate) fn is_change(kind: &EventKind) -> bool {
         }
         EventKind::Modify(_) => true,
         EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
-    }
-}
-
-/// What kind of input changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeKind {
-    Config,
-    Content,
-    Templates,
-    Strings,
-    Static,
-}
-
-/// Classifies a changed path of the site at `root`; `None` for paths that are not inputs
-/// (the output folder, editor swap files, version control).
-pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
-    let relative = path.strip_prefix(root).ok()?;
-    let mut parts = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let first = parts.next()?;
-    let name = relative.file_name()?.to_string_lossy();
-    // Editors save through temporary files; the final rename is the event that counts.
-    if is_ignored_name(&name)
-        || relative
-            .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
-    {
-        return None;
-    }
-    match first.as_str() {
-        "config.toml" => Some(ChangeKind::Config),
-        "content" => Some(ChangeKind::Content),
-        "templates" => Some(ChangeKind::Templates),
-        "locales" => Some(ChangeKind::Strings),
-        "static" => Some(ChangeKind::Static),
-        // themes/<name>/templates/… or themes/<name>/static/…
-        "themes" => match parts.nth(1).as_deref() {
-            Some("templates") => Some(ChangeKind::Templates),
-            Some("static") => Some(ChangeKind::Static),
-            _ => None,
-        },
-        // public/ (or any other folder) is output or unrelated: changes there never rebuild.
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inputs_are_recognised_and_output_is_not() {
-        let root = Path::new("/site");
-        let kind = |p: &str| classify(root, &root.join(p));
-        assert_eq!(kind("content/news/a.md"), Some(ChangeKind::Content));
-        assert_eq!(kind("config.toml"), Some(ChangeKind::Config));
-        assert_eq!(
-            kind("themes/default/templates/page.html"),
-            Some(ChangeKind::Templates)
-        );
-        assert_eq!(
-            kind("themes/default/static/css/style.css"),
-            Some(ChangeKind::Static)
-        );
-        assert_eq!(kind("locales/km/main.ftl"), Some(ChangeKind::Strings));
-        assert_eq!(kind("public/index.html"), None);
-        assert_eq!(kind("content/news/.a.md.swp"), None);
-        assert_eq!(kind("content/news/a.md~"), None);
-        assert_eq!(kind(".git/index"), None);
     }
 }

@@ -1,4 +1,4 @@
-//! Dates from front matter: `2014-12-22`, `2014-12-22 08:30` or RFC 3339 with an offset.
+//! Dates: parsed from front matter (`2014-12-22`, `2014-12-22 08:30` or RFC 3339 with an offset), and the styles they are shown in.
 
 use std::fmt;
 
@@ -229,6 +229,38 @@ impl<'de> Deserialize<'de> for Date {
             }
         }
         deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+/// The date styles templates and `.ftl` files may ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateStyle {
+    Short,
+    Medium,
+    Long,
+    /// The long date with the day of the week.
+    Full,
+    /// Day of the week, then the short numeric date: `Thứ Hai, 22/12/2014`.
+    Weekday,
+    /// Month and year, for archives.
+    Month,
+    Year,
+}
+
+impl DateStyle {
+    pub const NAMES: &'static str = "short, medium, long, full, weekday, month, year";
+
+    pub fn parse(name: &str) -> Option<DateStyle> {
+        Some(match name {
+            "short" => DateStyle::Short,
+            "medium" => DateStyle::Medium,
+            "long" => DateStyle::Long,
+            "full" => DateStyle::Full,
+            "weekday" => DateStyle::Weekday,
+            "month" => DateStyle::Month,
+            "year" => DateStyle::Year,
+            _ => return None,
+        })
     }
 }
 

@@ -26,6 +26,8 @@ const TEMP_PREFIX: &str = ".mekong-tmp-";
 pub enum Bytes {
     Owned(Vec<u8>),
     Static(&'static [u8]),
+    /// Text shared with a cache (a page the preview keeps between builds).
+    Text(std::sync::Arc<str>),
     /// Copied from a file on disk.
     Copy(PathBuf),
 }
@@ -327,6 +329,7 @@ fn same_bytes(path: &Path, bytes: &Bytes) -> Result<bool> {
     let new_len = match bytes {
         Bytes::Owned(b) => b.len() as u64,
         Bytes::Static(b) => b.len() as u64,
+        Bytes::Text(t) => t.len() as u64,
         Bytes::Copy(source) => crate::fs::metadata(source)?.len(),
     };
     if !meta.is_file() || meta.len() != new_len {
@@ -338,6 +341,7 @@ fn same_bytes(path: &Path, bytes: &Bytes) -> Result<bool> {
     Ok(match bytes {
         Bytes::Owned(b) => existing == *b,
         Bytes::Static(b) => existing == *b,
+        Bytes::Text(t) => existing == t.as_bytes(),
         Bytes::Copy(source) => existing == crate::fs::read(source)?,
     })
 }
@@ -388,6 +392,7 @@ impl<'a> Stage<'a> {
         let written = match &file.bytes {
             Bytes::Owned(bytes) => std::fs::write(&temporary, bytes),
             Bytes::Static(bytes) => std::fs::write(&temporary, bytes),
+            Bytes::Text(text) => std::fs::write(&temporary, text.as_bytes()),
             Bytes::Copy(source) => std::fs::copy(source, &temporary).map(|_| ()),
         };
         written.map_err(|err| Error::io(&target.destination, "write the file", &err))?;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -16,6 +16,7 @@ use crate::jobs::{self, Job};
 use crate::jobs::{FeedFormat, FeedSource};
 use crate::markdown::{Markdown, RenderContext, Rendered};
 use crate::output::{self, Bytes, OutputFile, WriteStats};
+use crate::render::deps::{Read, Versions};
 use crate::render::views::{self, ConfigView};
 use crate::render::{Renderer, SiteData};
 use crate::syndication::{self, Feed};
@@ -52,6 +53,9 @@ pub struct Rendering {
     pub content: Arc<Content>,
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
+    /// Output paths of the template and feed jobs rendered anew, sorted; the others were
+    /// taken from the cache because nothing they depend on changed.
+    pub rendered: Vec<String>,
 }
 
 /// Builds the site and writes it; on any error nothing is written.
@@ -122,12 +126,43 @@ pub struct BuildCache {
     markdown: HashMap<(String, usize), (u64, Rendered)>,
     /// Hash of every page's and section's URL: rendered links stay right while it holds.
     link_targets: u64,
+    /// The last output of each template and feed job by output path, with what it read.
+    jobs: HashMap<String, JobRecord>,
+}
+
+/// A job's last output and everything it was made from.
+struct JobRecord {
+    /// Hash of the template and everything in its context (or of a feed's entries).
+    fingerprint: u64,
+    /// What its template functions read, with the version each read had.
+    reads: Vec<(Read, u64)>,
+    text: Arc<str>,
 }
 
 impl BuildCache {
     /// Forgets rendered Markdown (shortcode templates or UI strings changed).
     pub fn forget_markdown(&mut self) {
         self.markdown.clear();
+    }
+
+    /// Forgets the output of every job, so the next build renders everything.
+    pub fn forget_jobs(&mut self) {
+        self.jobs.clear();
+    }
+
+    /// Forgets what `changes` can make wrong: content and static changes reuse everything
+    /// unchanged (each job checks its own inputs); templates and strings can change shortcode
+    /// output inside Markdown; config.toml can change everything.
+    pub fn forget_for(&mut self, changes: &[crate::input::ChangeKind]) {
+        use crate::input::ChangeKind;
+        if changes.contains(&ChangeKind::Config) {
+            self.forget_all();
+        } else if changes
+            .iter()
+            .any(|c| matches!(c, ChangeKind::Templates | ChangeKind::Strings))
+        {
+            self.forget_markdown();
+        }
     }
 
     /// Forgets everything (config.toml changed).
@@ -176,7 +211,7 @@ pub fn render_cached(
     let i18n = Arc::new(i18n);
     let (statics, mut warnings) = statics;
     let asset_hashes = Arc::new(hash_statics(&statics)?);
-    let mut renderer = Renderer::load(&config, &i18n, asset_hashes)?;
+    let mut renderer = Renderer::load(&config, &i18n, asset_hashes.clone())?;
     let mut content = content;
     cache.parse = std::mem::take(&mut content.parse_cache);
     crate::content::taxonomy::localise_names(&config, &mut content, |lang, id| {
@@ -206,32 +241,55 @@ pub fn render_cached(
         .into_par_iter()
         .map(|i| views::page_value(&config, &content, PageId(i)))
         .collect();
+    let list_values: Vec<Value> = page_values.par_iter().map(views::list_value).collect();
     let section_values: Vec<Value> = (0..content.sections.len() as u32)
         .into_par_iter()
-        .map(|i| views::section_value(&config, &content, SectionId(i), &page_values))
+        .map(|i| views::section_value(&config, &content, SectionId(i), &list_values))
         .collect();
     let data = Arc::new(SiteData {
         config: config.clone(),
         content: content.clone(),
         page_values,
+        list_values,
         section_values,
     });
     renderer.attach(data.clone());
 
     let jobs = jobs::list(&config, &content);
     let config_value = Value::from_serializable(&ConfigView::new(&config));
-    let rendered: Vec<Result<OutputFile>> = jobs
+    let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
+    let previous = std::mem::take(&mut cache.jobs);
+    let job_renderer = JobRenderer {
+        renderer: &renderer,
+        versions: Versions {
+            data: &data,
+            i18n: &i18n,
+            asset_hashes: &asset_hashes,
+            links: cache.link_targets,
+            codes: &codes,
+        },
+        previous: &previous,
+        records: Mutex::new(Vec::new()),
+        rendered: Mutex::new(Vec::new()),
+    };
+    let outputs: Vec<Result<OutputFile>> = jobs
         .par_iter()
         .map(|job| {
-            let (path, text) = render_job(&renderer, &data, &config_value, job)?;
+            let (path, text) = render_job(&job_renderer, &data, &config_value, job)?;
             Ok(OutputFile {
                 path,
-                bytes: Bytes::Owned(text.into_bytes()),
+                bytes: Bytes::Text(text),
                 source: job.source(&config, &content),
             })
         })
         .collect();
-    let mut files = collect_all(rendered).unwrap_or_else(|err| {
+    let JobRenderer {
+        records, rendered, ..
+    } = job_renderer;
+    cache.jobs = records.into_inner().unwrap_or_default().into_iter().collect();
+    let mut rendered = rendered.into_inner().unwrap_or_default();
+    rendered.sort();
+    let mut files = collect_all(outputs).unwrap_or_else(|err| {
         errors.extend(err.diagnostics);
         Vec::new()
     });
@@ -286,6 +344,7 @@ pub fn render_cached(
         content,
         files,
         warnings,
+        rendered,
     })
 }
 
@@ -457,12 +516,106 @@ fn base_context(data: &SiteData, config_value: &Value, lang: usize, path: &str) 
     context
 }
 
+/// Renders jobs, taking from the last build the output of each job whose inputs are unchanged:
+/// the same template (and templates it loads), the same context values, and the same answers
+/// to everything its template functions read.
+struct JobRenderer<'a> {
+    renderer: &'a Renderer,
+    versions: Versions<'a>,
+    previous: &'a HashMap<String, JobRecord>,
+    /// This build's records, for the next build.
+    records: Mutex<Vec<(String, JobRecord)>>,
+    rendered: Mutex<Vec<String>>,
+}
+
+impl JobRenderer<'_> {
+    /// Renders `template` with `context` into the file at `path`, or takes the last output.
+    fn template(
+        &self,
+        path: String,
+        template: &str,
+        context: &Context,
+        what: &str,
+    ) -> Result<(String, Arc<str>)> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(template.as_bytes());
+        hasher.update(&self.renderer.template_version(template).to_le_bytes());
+        hash_debug(&mut hasher, context);
+        let fingerprint = hasher.digest();
+        if let Some(text) = self.reuse(&path, fingerprint) {
+            return Ok((path, text));
+        }
+        let (html, reads) = crate::render::deps::recording(|| self.renderer.render(template, context, what));
+        let text: Arc<str> = html?.into();
+        let reads = reads
+            .into_iter()
+            .map(|read| {
+                let version = self.versions.of(&read);
+                (read, version)
+            })
+            .collect();
+        self.keep(&path, fingerprint, reads, &text, true);
+        Ok((path, text))
+    }
+
+    /// A file made without a template (feeds, the sitemap…) from inputs hashed as `fingerprint`.
+    fn direct(&self, path: String, fingerprint: u64, make: impl FnOnce() -> String) -> (String, Arc<str>) {
+        if let Some(text) = self.reuse(&path, fingerprint) {
+            return (path, text);
+        }
+        let text: Arc<str> = make().into();
+        self.keep(&path, fingerprint, Vec::new(), &text, true);
+        (path, text)
+    }
+
+    /// The last output at `path`, when its fingerprint and every read's version still hold.
+    fn reuse(&self, path: &str, fingerprint: u64) -> Option<Arc<str>> {
+        let record = self.previous.get(path)?;
+        let current = record.fingerprint == fingerprint
+            && record
+                .reads
+                .iter()
+                .all(|(read, version)| self.versions.of(read) == *version);
+        if !current {
+            return None;
+        }
+        self.keep(path, fingerprint, record.reads.clone(), &record.text, false);
+        Some(record.text.clone())
+    }
+
+    fn keep(&self, path: &str, fingerprint: u64, reads: Vec<(Read, u64)>, text: &Arc<str>, rendered: bool) {
+        let record = JobRecord {
+            fingerprint,
+            reads,
+            text: text.clone(),
+        };
+        if let Ok(mut records) = self.records.lock() {
+            records.push((path.to_owned(), record));
+        }
+        if rendered && let Ok(mut list) = self.rendered.lock() {
+            list.push(path.to_owned());
+        }
+    }
+}
+
+/// Feeds the `Debug` form of `value` to a hasher without building the string.
+fn hash_debug(hasher: &mut xxhash_rust::xxh3::Xxh3, value: &impl std::fmt::Debug) {
+    struct Writer<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
+    impl std::fmt::Write for Writer<'_> {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            self.0.update(text.as_bytes());
+            Ok(())
+        }
+    }
+    let _ = std::fmt::write(&mut Writer(hasher), format_args!("{value:?}"));
+}
+
 fn render_job(
-    renderer: &Renderer,
+    cx: &JobRenderer<'_>,
     data: &SiteData,
     config_value: &Value,
     job: &Job,
-) -> Result<(String, String)> {
+) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let content = &data.content;
     match job {
@@ -486,8 +639,12 @@ fn render_job(
                 .clone()
                 .or_else(|| section.meta.page_template.clone())
                 .unwrap_or_else(|| "page.html".to_owned());
-            let html = renderer.render(&template, &context, &page.file.shown_as)?;
-            Ok((jobs::output_file(&page.path), html))
+            cx.template(
+                jobs::output_file(&page.path),
+                &template,
+                &context,
+                &page.file.shown_as,
+            )
         }
         Job::Section { id, pager } => {
             let section = content.section(*id);
@@ -523,8 +680,7 @@ fn render_job(
                 .template
                 .clone()
                 .unwrap_or_else(|| default_template.to_owned());
-            let html = renderer.render(&template, &context, &section.shown_as())?;
-            Ok((jobs::output_file(&path), html))
+            cx.template(jobs::output_file(&path), &template, &context, &section.shown_as())
         }
         Job::TaxonomyList { index } => {
             let taxonomy = &content.taxonomies[*index];
@@ -560,9 +716,13 @@ fn render_job(
                     ))
                 })),
             );
-            let template = taxonomy_template(renderer, name, "list");
-            let html = renderer.render(&template, &context, &format!("the `{name}` list"))?;
-            Ok((jobs::output_file(&taxonomy.path), html))
+            let template = taxonomy_template(cx.renderer, name, "list");
+            cx.template(
+                jobs::output_file(&taxonomy.path),
+                &template,
+                &context,
+                &format!("the `{name}` list"),
+            )
         }
         Job::Term { index, term, pager } => {
             let taxonomy = &content.taxonomies[*index];
@@ -604,16 +764,24 @@ fn render_job(
                         .map(|t| t.path.clone())
                 })),
             );
-            let template = taxonomy_template(renderer, name, "single");
-            let html = renderer.render(&template, &context, &format!("the `{name}` term {}", entry.name))?;
-            Ok((jobs::output_file(&path), html))
+            let template = taxonomy_template(cx.renderer, name, "single");
+            cx.template(
+                jobs::output_file(&path),
+                &template,
+                &context,
+                &format!("the `{name}` term {}", entry.name),
+            )
         }
         Job::Alias { from, to, lang } => {
             let mut context = base_context(data, config_value, *lang, from);
             context.insert("target", &config.permalink(to));
             context.insert_value("translations", Value::from(Vec::<Value>::new()));
-            let html = renderer.render("alias.html", &context, &format!("the redirect from {from}"))?;
-            Ok((jobs::output_file(from), html))
+            cx.template(
+                jobs::output_file(from),
+                "alias.html",
+                &context,
+                &format!("the redirect from {from}"),
+            )
         }
         Job::NotFound { lang } => {
             let prefix = &config.languages[*lang].prefix;
@@ -625,8 +793,12 @@ fn render_job(
                     Some(format!("/{}404.html", config.languages[l].prefix))
                 })),
             );
-            let html = renderer.render("404.html", &context, "the 404 page")?;
-            Ok((path.trim_start_matches('/').to_owned(), html))
+            cx.template(
+                path.trim_start_matches('/').to_owned(),
+                "404.html",
+                &context,
+                "the 404 page",
+            )
         }
         Job::Archive { id, archive, pager } => {
             let section = content.section(*id);
@@ -661,8 +833,12 @@ fn render_job(
                         .map(|a| a.path.clone())
                 })),
             );
-            let html = renderer.render("archive.html", &context, &format!("the archive {}", entry.path))?;
-            Ok((jobs::output_file(&path), html))
+            cx.template(
+                jobs::output_file(&path),
+                "archive.html",
+                &context,
+                &format!("the archive {}", entry.path),
+            )
         }
         Job::RouteGeoJson(id) => {
             let page = content.page(*id);
@@ -671,7 +847,14 @@ fn render_job(
                 crate::geo::route_view(&page.slug, &page.title, &page.meta.stops, &config.map_border, url)
                     .expect("jobs are listed only for pages with located stops");
             let path = format!("{}route.geojson", page.path.trim_start_matches('/'));
-            Ok((path, crate::geo::geojson(&page.title, &route)))
+            let fingerprint = xxhash_rust::xxh3::xxh3_64(
+                format!(
+                    "{}\0{}\0{:?}\0{:?}",
+                    page.title, page.slug, page.meta.stops, config.map_border
+                )
+                .as_bytes(),
+            );
+            Ok(cx.direct(path, fingerprint, || crate::geo::geojson(&page.title, &route)))
         }
         Job::Search { lang } => {
             let path = format!("/{}search/", config.languages[*lang].prefix);
@@ -702,12 +885,24 @@ fn render_job(
                     Some(format!("/{}search/", config.languages[l].prefix))
                 })),
             );
-            let html = renderer.render("search.html", &context, "the search page")?;
-            Ok((jobs::output_file(&path), html))
+            cx.template(
+                jobs::output_file(&path),
+                "search.html",
+                &context,
+                "the search page",
+            )
         }
-        Job::Sitemap => Ok(("sitemap.xml".to_owned(), syndication::sitemap(config, content))),
-        Job::Robots => Ok(("robots.txt".to_owned(), syndication::robots(config))),
-        Job::Feed { source, format } => Ok(render_feed(data, *source, *format)),
+        Job::Sitemap => {
+            let entries = syndication::sitemap_entries(config, content);
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            hash_debug(&mut hasher, &entries);
+            Ok(cx.direct("sitemap.xml".to_owned(), hasher.digest(), || {
+                syndication::sitemap_xml(config, entries)
+            }))
+        }
+        // robots.txt changes only with config.toml, which starts everything afresh.
+        Job::Robots => Ok(cx.direct("robots.txt".to_owned(), 0, || syndication::robots(config))),
+        Job::Feed { source, format } => Ok(render_feed(cx, data, *source, *format)),
     }
 }
 
@@ -788,7 +983,7 @@ fn paginator(data: &SiteData, base: &str, items: &[PageId], per_page: Option<usi
         Value::from(
             items[start..end]
                 .iter()
-                .map(|p| data.page_values[p.0 as usize].clone())
+                .map(|p| data.list_values[p.0 as usize].clone())
                 .collect::<Vec<_>>(),
         ),
     )
@@ -838,6 +1033,7 @@ fn hash_statics(files: &[OutputFile]) -> Result<HashMap<String, String>> {
             let hash = match &file.bytes {
                 Bytes::Owned(bytes) => xxhash_rust::xxh3::xxh3_64(bytes),
                 Bytes::Static(bytes) => xxhash_rust::xxh3::xxh3_64(bytes),
+                Bytes::Text(text) => xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
                 Bytes::Copy(path) => xxhash_rust::xxh3::xxh3_64(&crate::fs::read(path)?),
             };
             Ok((file.path.clone(), format!("{:08x}", hash >> 32)))
@@ -851,7 +1047,12 @@ pub fn resolve_root(root: Option<&Path>) -> PathBuf {
     root.map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-fn render_feed(data: &SiteData, source: FeedSource, format: FeedFormat) -> (String, String) {
+fn render_feed(
+    cx: &JobRenderer<'_>,
+    data: &SiteData,
+    source: FeedSource,
+    format: FeedFormat,
+) -> (String, Arc<str>) {
     let (config, content) = (&data.config, &data.content);
     let limit = config.feed_limit;
     let feed = match source {
@@ -888,9 +1089,13 @@ fn render_feed(data: &SiteData, source: FeedSource, format: FeedFormat) -> (Stri
         }
     };
     let path = format!("{}{}", feed.html_path, format.file_name());
-    let xml = match format {
-        FeedFormat::Atom => syndication::atom(config, content, &feed, &path),
-        FeedFormat::Rss => syndication::rss(config, content, &feed, &path),
-    };
-    (path.trim_start_matches('/').to_owned(), xml)
+    let fingerprint = syndication::feed_fingerprint(config, content, &feed) ^ format as u64;
+    cx.direct(
+        path.trim_start_matches('/').to_owned(),
+        fingerprint,
+        || match format {
+            FeedFormat::Atom => syndication::atom(config, content, &feed, &path),
+            FeedFormat::Rss => syndication::rss(config, content, &feed, &path),
+        },
+    )
 }

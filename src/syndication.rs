@@ -21,6 +21,7 @@ pub fn escape_xml(text: &str) -> String {
 }
 
 /// One feed: its title, where it lives, and the pages in it (newest first).
+#[derive(Debug)]
 pub struct Feed<'a> {
     pub title: &'a str,
     pub description: &'a str,
@@ -52,6 +53,19 @@ fn newest(content: &Content, pages: &[PageId]) -> Option<Date> {
             page.meta.updated.or(page.meta.date)
         })
         .max_by_key(Date::timestamp)
+}
+
+/// A hash of everything a feed shows: its own fields and, for each entry, the page's title,
+/// address, front matter and the HTML the entry carries.
+pub fn feed_fingerprint(config: &Config, content: &Content, feed: &Feed<'_>) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(format!("{feed:?}").as_bytes());
+    for id in &feed.pages {
+        let page = content.page(*id);
+        hasher.update(format!("{}\0{}\0{:?}\0", page.title, page.path, page.meta).as_bytes());
+        hasher.update(entry_html(config, page).as_bytes());
+    }
+    hasher.digest()
 }
 
 /// What a feed carries of an article: the whole text only with `feed_full_content`; else the
@@ -158,7 +172,8 @@ pub fn rss(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str)
 }
 
 /// One URL of the sitemap and its versions in other languages.
-struct SitemapEntry {
+#[derive(Debug)]
+pub struct SitemapEntry {
     path: String,
     lastmod: Option<Date>,
     /// (language code, site path) of every real version, this one included.
@@ -166,6 +181,11 @@ struct SitemapEntry {
 }
 
 pub fn sitemap(config: &Config, content: &Content) -> String {
+    sitemap_xml(config, sitemap_entries(config, content))
+}
+
+/// Everything the sitemap lists: every page and section in its real languages, and the terms.
+pub fn sitemap_entries(config: &Config, content: &Content) -> Vec<SitemapEntry> {
     let code = |lang: usize| config.languages[lang].code.clone();
     let mut entries = Vec::new();
     for section in content.sections.iter().filter(|s| !s.hidden) {
@@ -205,6 +225,10 @@ pub fn sitemap(config: &Config, content: &Content) -> String {
             });
         }
     }
+    entries
+}
+
+pub fn sitemap_xml(config: &Config, entries: Vec<SitemapEntry>) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );

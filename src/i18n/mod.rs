@@ -3,7 +3,7 @@
 
 pub mod format;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use fluent_bundle::concurrent::FluentBundle;
@@ -23,6 +23,9 @@ pub struct I18n {
     formats: Vec<Arc<Formats>>,
     /// Every message id each language defines (built-in and the site's).
     message_ids: Vec<BTreeSet<String>>,
+    /// A hash of each message's text (and of the language's terms), to tell which messages an
+    /// edit of a `.ftl` file changed.
+    message_versions: Vec<HashMap<String, u64>>,
     /// (message, language) pairs that fell back to the default language, reported once each.
     missing: Mutex<BTreeSet<(String, String)>>,
     /// Problems met while finding the site's `.ftl` files (links not followed).
@@ -41,6 +44,7 @@ impl I18n {
     pub fn load(config: &Config) -> Result<I18n> {
         let mut bundles = Vec::new();
         let mut message_ids = Vec::new();
+        let mut message_versions = Vec::new();
         let mut formats = Vec::new();
         let mut all_errors = Vec::new();
         let mut warnings = Vec::new();
@@ -53,9 +57,10 @@ impl I18n {
                 }
             };
             match load_language(config, language, language_formats.clone(), &mut warnings) {
-                Ok((bundle, ids)) => {
+                Ok((bundle, ids, versions)) => {
                     bundles.push(bundle);
                     message_ids.push(ids);
+                    message_versions.push(versions);
                 }
                 Err(err) => all_errors.extend(err.diagnostics),
             }
@@ -68,6 +73,7 @@ impl I18n {
             codes: config.languages.iter().map(|l| l.code.clone()).collect(),
             bundles,
             message_ids,
+            message_versions,
             formats,
             missing: Mutex::new(BTreeSet::new()),
             warnings,
@@ -85,6 +91,12 @@ impl I18n {
     }
 
     /// Whether language `lang` has its own message `key` (without falling back).
+    /// A hash of message `key` as language `lang` defines it (0 when it does not), which
+    /// changes whenever the message's text does.
+    pub fn message_version(&self, lang: usize, key: &str) -> u64 {
+        self.message_versions[lang].get(key).copied().unwrap_or(0)
+    }
+
     pub fn has_message(&self, lang: usize, key: &str) -> bool {
         self.bundles[lang].has_message(key)
     }
@@ -160,7 +172,7 @@ fn load_language(
     language: &Language,
     formats: Arc<Formats>,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(FluentBundle<FluentResource>, BTreeSet<String>)> {
+) -> Result<LoadedLanguage> {
     let (code, locale) = (language.code.as_str(), language.locale.as_str());
     let langid: LanguageIdentifier = locale.parse().or_else(|_| code.parse()).map_err(|_| {
         Diagnostic::error(
@@ -225,10 +237,21 @@ fn load_language(
     register_functions(&mut bundle, language, formats);
     let mut diagnostics = Vec::new();
     let mut ids = BTreeSet::new();
+    let mut versions = HashMap::new();
+    let mut terms = xxhash_rust::xxh3::Xxh3::new();
     for (shown_as, resource, overrides) in resources {
         for entry in resource.entries() {
-            if let fluent_syntax::ast::Entry::Message(message) = entry {
-                ids.insert(message.id.name.to_owned());
+            match entry {
+                fluent_syntax::ast::Entry::Message(message) => {
+                    ids.insert(message.id.name.to_owned());
+                    let text = format!("{message:?}");
+                    versions.insert(
+                        message.id.name.to_owned(),
+                        xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+                    );
+                }
+                fluent_syntax::ast::Entry::Term(term) => terms.update(format!("{term:?}").as_bytes()),
+                _ => {}
             }
         }
         if overrides {
@@ -239,8 +262,13 @@ fn load_language(
             }
         }
     }
+    // Messages may use terms: a changed term changes every message of the language.
+    let terms = terms.digest();
+    for version in versions.values_mut() {
+        *version ^= terms;
+    }
     if diagnostics.is_empty() {
-        Ok((bundle, ids))
+        Ok((bundle, ids, versions))
     } else {
         Err(Error::from_list(diagnostics))
     }
@@ -281,6 +309,13 @@ fn too_deep(text: &str) -> Option<usize> {
     }
     None
 }
+
+/// A language's bundle, its message ids and their versions.
+type LoadedLanguage = (
+    FluentBundle<FluentResource>,
+    BTreeSet<String>,
+    HashMap<String, u64>,
+);
 
 /// Builds Fluent arguments from template keyword arguments.
 pub fn fluent_args<'a>(pairs: impl IntoIterator<Item = (&'a str, FluentArg)>) -> FluentArgs<'static> {

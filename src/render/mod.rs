@@ -1,6 +1,7 @@
 //! Tera templates: loading the site's and the theme's, the functions and filters templates
 //! call, and rendering one output file per job.
 
+pub mod deps;
 pub(crate) mod views;
 
 use std::collections::HashMap;
@@ -26,7 +27,9 @@ pub struct SiteData {
     pub content: Arc<Content>,
     /// One value per page, indexed by `PageId`, with the rendered content.
     pub page_values: Vec<Value>,
-    /// One value per section, indexed by `SectionId`, with its pages.
+    /// One value per page as lists show it (without its text), indexed by `PageId`.
+    pub list_values: Vec<Value>,
+    /// One value per section, indexed by `SectionId`, with its pages as lists show them.
     pub section_values: Vec<Value>,
 }
 
@@ -38,6 +41,8 @@ pub struct Renderer {
     language_codes: Arc<Vec<String>>,
     /// Problems met while finding the templates (links not followed).
     pub warnings: Vec<Diagnostic>,
+    /// By template name: a hash of its text and of every template it extends or includes.
+    template_versions: HashMap<String, u64>,
 }
 
 struct TemplateSource {
@@ -85,18 +90,31 @@ impl Renderer {
         shortcode_names.dedup();
         tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
             .map_err(|err| template_error(&shown_names, &err, "loading the templates"))?;
+        let template_versions = template_versions(&sources);
         Ok(Renderer {
             tera,
             shown_names,
             shortcode_names,
             language_codes,
             warnings,
+            template_versions,
         })
     }
 
     /// Gives `get_page`, `get_section` and `url(path="@/…")` the rendered site.
     pub fn attach(&mut self, data: Arc<SiteData>) {
         register_site_functions(&mut self.tera, Some(data), self.language_codes.clone());
+    }
+
+    /// A hash of template `name` and of every template it can load: it changes when an edit
+    /// could change what the template renders.
+    pub fn template_version(&self, name: &str) -> u64 {
+        let resolved = if self.template_versions.contains_key(name) {
+            name.to_owned()
+        } else {
+            format!("{THEME_PREFIX}{name}")
+        };
+        self.template_versions.get(&resolved).copied().unwrap_or(0)
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -187,6 +205,73 @@ fn template_sources(config: &Config) -> Result<(Vec<TemplateSource>, Vec<Diagnos
         }
     }
     Ok((sources, warnings))
+}
+
+/// For each template, a hash of its own text and of every template it extends or includes,
+/// found by name as Tera finds them (the site's template first, then the theme's). Components
+/// and imports can come from any template, so a theme that uses them makes every template
+/// depend on all of them.
+fn template_versions(sources: &[TemplateSource]) -> HashMap<String, u64> {
+    let by_name: HashMap<&str, &TemplateSource> = sources.iter().map(|s| (s.name.as_str(), s)).collect();
+    let resolve = |name: &str| -> Option<&str> {
+        by_name
+            .get_key_value(name)
+            .or_else(|| by_name.get_key_value(format!("{THEME_PREFIX}{name}").as_str()))
+            .map(|(k, _)| *k)
+    };
+    let shared = sources
+        .iter()
+        .any(|s| s.text.contains("component ") || s.text.contains("import "));
+    let everything = xxhash_rust::xxh3::xxh3_64(
+        sources
+            .iter()
+            .flat_map(|s| [s.name.as_str(), s.text.as_str()])
+            .collect::<Vec<_>>()
+            .join("\0")
+            .as_bytes(),
+    );
+    let mut versions = HashMap::new();
+    for source in sources {
+        if shared {
+            versions.insert(source.name.clone(), everything);
+            continue;
+        }
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut seen: Vec<&str> = vec![source.name.as_str()];
+        let mut next = vec![source];
+        while let Some(template) = next.pop() {
+            hasher.update(template.name.as_bytes());
+            hasher.update(template.text.as_bytes());
+            for referenced in referenced_templates(&template.text) {
+                if let Some(name) = resolve(referenced)
+                    && !seen.contains(&name)
+                {
+                    seen.push(name);
+                    next.push(by_name[name]);
+                }
+            }
+        }
+        versions.insert(source.name.clone(), hasher.digest());
+    }
+    versions
+}
+
+/// Names in `{% extends "…" %}` and `{% include "…" %}` (or with single quotes).
+fn referenced_templates(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    for keyword in ["extends ", "include "] {
+        let mut rest = text;
+        while let Some(at) = rest.find(keyword) {
+            rest = rest[at + keyword.len()..].trim_start();
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            if let Some(end) = rest[1..].find(quote) {
+                names.push(&rest[1..1 + end]);
+            }
+        }
+    }
+    names
 }
 
 /// A Tera error as `template:line:col: message`, with a hint for the common cases.
@@ -299,6 +384,10 @@ fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<
             }
             let args = fluent_args(pairs.iter().map(|(n, a)| (n.as_str(), a.clone())));
             let args = (!pairs.is_empty()).then_some(&args);
+            deps::record(deps::Read::Message {
+                lang,
+                key: key.clone(),
+            });
             i18n.translate(lang, &key, args).map_err(tera::Error::message)
         },
     );
@@ -343,6 +432,9 @@ fn register_static_functions(
         move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches('/');
+            deps::record(deps::Read::Asset {
+                path: path.to_owned(),
+            });
             let hash = asset_hashes.get(path).ok_or_else(|| {
                 tera::Error::message(format!(
                     "asset(): there is no static file `{path}` in static/ or the theme's static/"
@@ -369,7 +461,7 @@ fn register_site_functions(tera: &mut Tera, data: Option<Arc<SiteData>>, codes: 
         move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<Value> {
             let data = for_page.as_ref().ok_or_else(not_yet)?;
             let path: String = kwargs.must_get("path")?;
-            match resolve(data, &path, &kwargs, state, &page_codes)? {
+            match resolve(data, &path, &kwargs, state, &page_codes, Lookup::Value)? {
                 Target::Page(id) => Ok(data.page_values[id.0 as usize].clone()),
                 Target::Section(_) => Err(tera::Error::message(format!(
                     "get_page(): `{path}` is a section; use get_section"
@@ -384,7 +476,7 @@ fn register_site_functions(tera: &mut Tera, data: Option<Arc<SiteData>>, codes: 
         move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<Value> {
             let data = for_section.as_ref().ok_or_else(not_yet)?;
             let path: String = kwargs.must_get("path")?;
-            match resolve(data, &path, &kwargs, state, &section_codes)? {
+            match resolve(data, &path, &kwargs, state, &section_codes, Lookup::Value)? {
                 Target::Section(id) => Ok(data.section_values[id.0 as usize].clone()),
                 Target::Page(_) => Err(tera::Error::message(format!(
                     "get_section(): `{path}` is a page; use get_page"
@@ -398,7 +490,7 @@ fn register_site_functions(tera: &mut Tera, data: Option<Arc<SiteData>>, codes: 
             let path: String = kwargs.must_get("path")?;
             let data = data.as_ref().ok_or_else(not_yet)?;
             if path.starts_with("@/") {
-                let target = resolve(data, &path, &kwargs, state, &codes)?;
+                let target = resolve(data, &path, &kwargs, state, &codes, Lookup::Link)?;
                 return Ok(data.config.permalink(data.content.target_path(target)));
             }
             let lang = lang_argument(&kwargs, state, &codes)?;
@@ -420,14 +512,36 @@ fn lang_argument(kwargs: &Kwargs, state: &State<'_>, codes: &[String]) -> tera::
     }
 }
 
+/// What a template function takes from the content file it names.
+enum Lookup {
+    /// Its whole value (`get_page`, `get_section`).
+    Value,
+    /// Only its address (`url`).
+    Link,
+}
+
+/// The content file `path` names in the page's (or the given) language; the lookup is
+/// recorded as a read of the job rendering.
 fn resolve(
     data: &SiteData,
     path: &str,
     kwargs: &Kwargs,
     state: &State<'_>,
     codes: &[String],
+    lookup: Lookup,
 ) -> tera::TeraResult<Target> {
     let lang = lang_argument(kwargs, state, codes)?;
+    let path_owned = path.to_owned();
+    deps::record(match lookup {
+        Lookup::Value => deps::Read::Lookup {
+            path: path_owned,
+            lang,
+        },
+        Lookup::Link => deps::Read::Link {
+            path: path_owned,
+            lang,
+        },
+    });
     data.content
         .resolve(path, lang, codes)
         .ok_or_else(|| tera::Error::message(format!("there is no content file `{path}`")))

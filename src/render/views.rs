@@ -329,6 +329,29 @@ pub(crate) fn section_value(
     with_entry(Value::from_serializable(&view), "pages", Value::from(pages))
 }
 
+/// Fields of a page that only the page itself shows: lists (sections, terms, archives, feeds
+/// of lists, `get_section`) carry the page without them, so editing an article's text
+/// re-renders the article, not every list it appears in.
+const OWN_PAGE_FIELDS: &[&str] = &[
+    "content",
+    "toc",
+    "word_count",
+    "reading_time",
+    "previous",
+    "next",
+    "related",
+    "stops",
+];
+
+/// A page's value as lists show it: title, date, summary, description, path, terms, route…
+pub(crate) fn list_value(page_value: &Value) -> Value {
+    let mut map = page_value.as_map().cloned().unwrap_or_default();
+    for field in OWN_PAGE_FIELDS {
+        map.shift_remove(&tera::value::Key::from(*field));
+    }
+    Value::from(map)
+}
+
 /// `value` (a map) with one more entry.
 pub(crate) fn with_entry(value: Value, key: &'static str, entry: Value) -> Value {
     let mut map = value.as_map().cloned().unwrap_or_default();

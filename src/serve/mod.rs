@@ -314,16 +314,7 @@ impl State<'_> {
         first: bool,
     ) {
         let started = Instant::now();
-        // Content and static changes reuse everything unchanged; templates and strings can
-        // change shortcode output; config.toml can change everything.
-        if changes.contains(&ChangeKind::Config) {
-            self.cache.forget_all();
-        } else if changes
-            .iter()
-            .any(|c| matches!(c, ChangeKind::Templates | ChangeKind::Strings))
-        {
-            self.cache.forget_markdown();
-        }
+        self.cache.forget_for(changes);
         match crate::site::render_with(self.options, &mut self.cache) {
             Ok(rendering) => {
                 *strings = overlay_strings(&rendering);
@@ -365,9 +356,10 @@ impl State<'_> {
                     reporter.problem(&warning.to_string());
                 }
                 reporter.info(&format!(
-                    "{} in {} ms: {} files changed",
+                    "{} in {} ms: {} pages rendered, {} files changed",
                     if first { "Built" } else { "Rebuilt" },
                     started.elapsed().as_millis(),
+                    rendering.rendered.len(),
                     changed.len()
                 ));
                 if had_error {
@@ -421,6 +413,7 @@ fn load_files(files: Vec<crate::output::OutputFile>) -> HashMap<String, Arc<[u8]
             let bytes: Arc<[u8]> = match file.bytes {
                 Bytes::Owned(bytes) => bytes.into(),
                 Bytes::Static(bytes) => bytes.into(),
+                Bytes::Text(text) => Arc::from(text.as_bytes()),
                 Bytes::Copy(path) => std::fs::read(&path).ok()?.into(),
             };
             Some((file.path, bytes))

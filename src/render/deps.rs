@@ -1,0 +1,148 @@
+//! What each rendered output depended on, so a rebuild renders only the jobs whose inputs
+//! changed. A job's inputs are the values put into its template context (hashed), the
+//! templates it can load, and what its template functions read while it rendered: UI strings,
+//! pages and sections looked up by path, links and asset hashes. No rule is written per kind
+//! of job: every function that reads site data records the read, and the read's current
+//! version is compared at the next rebuild.
+
+use std::cell::RefCell;
+use std::hash::Hasher;
+
+use tera::Value;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::content::Target;
+use crate::i18n::I18n;
+use crate::render::SiteData;
+
+/// One thing a template function read while a job rendered.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Read {
+    /// `t(key=…)` in a language.
+    Message { lang: usize, key: String },
+    /// `get_page(path=…)` or `get_section(path=…)` in a language.
+    Lookup { path: String, lang: usize },
+    /// `url(path="@/…")` in a language.
+    Link { path: String, lang: usize },
+    /// `asset(path=…)`.
+    Asset { path: String },
+}
+
+thread_local! {
+    /// Reads of the job rendering on this thread; `None` when nothing is recording.
+    static READS: RefCell<Option<Vec<Read>>> = const { RefCell::new(None) };
+}
+
+/// Records a read of the job rendering on this thread, if one is recording.
+pub(crate) fn record(read: Read) {
+    READS.with(|reads| {
+        if let Some(reads) = reads.borrow_mut().as_mut()
+            && !reads.contains(&read)
+        {
+            reads.push(read);
+        }
+    });
+}
+
+/// Runs `render` and returns what its template functions read.
+pub(crate) fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<Read>) {
+    let outer = READS.with(|reads| reads.borrow_mut().replace(Vec::new()));
+    let result = render();
+    let reads = READS
+        .with(|reads| std::mem::replace(&mut *reads.borrow_mut(), outer))
+        .unwrap_or_default();
+    (result, reads)
+}
+
+/// What the reads of a build resolve to now, to compare with what they resolved to before.
+pub struct Versions<'a> {
+    pub data: &'a SiteData,
+    pub i18n: &'a I18n,
+    pub asset_hashes: &'a std::collections::HashMap<String, String>,
+    /// Hash of every URL a link can resolve to.
+    pub links: u64,
+    pub codes: &'a [String],
+}
+
+impl Versions<'_> {
+    pub fn of(&self, read: &Read) -> u64 {
+        let mut hasher = Xxh3::new();
+        match read {
+            Read::Message { lang, key } => match self.i18n.message_version(*lang, key) {
+                // A missing message falls back to the default language.
+                0 => {
+                    hasher.write_u8(0);
+                    hasher.write_u64(self.i18n.message_version(0, key));
+                }
+                own => hasher.write_u64(own),
+            },
+            Read::Lookup { path, lang } => match self.data.content.resolve(path, *lang, self.codes) {
+                Some(Target::Page(id)) => {
+                    hasher.write_u8(1);
+                    hash_value(&mut hasher, &self.data.page_values[id.0 as usize]);
+                }
+                Some(Target::Section(id)) => {
+                    hasher.write_u8(2);
+                    hash_value(&mut hasher, &self.data.section_values[id.0 as usize]);
+                }
+                None => hasher.write_u8(0),
+            },
+            Read::Link { .. } => hasher.write_u64(self.links),
+            Read::Asset { path } => {
+                hasher.write(
+                    self.asset_hashes
+                        .get(path.as_str())
+                        .map_or("", |h| h.as_str())
+                        .as_bytes(),
+                );
+            }
+        }
+        hasher.finish()
+    }
+}
+
+/// Feeds a template value to a hasher, through its serialized form.
+pub fn hash_value(hasher: &mut Xxh3, value: &Value) {
+    struct Writer<'a>(&'a mut Xxh3);
+    impl std::io::Write for Writer<'_> {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    // Serializing a template value cannot fail: it holds only plain data.
+    let _ = serde_json::to_writer(Writer(hasher), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_are_recorded_only_while_recording_and_once_each() {
+        record(Read::Asset { path: "lost".into() });
+        let ((), reads) = recording(|| {
+            record(Read::Asset { path: "a.css".into() });
+            record(Read::Asset { path: "a.css".into() });
+            let ((), inner) = recording(|| record(Read::Asset { path: "inner".into() }));
+            assert_eq!(inner.len(), 1);
+            record(Read::Message {
+                lang: 1,
+                key: "read-more".into(),
+            });
+        });
+        assert_eq!(
+            reads,
+            [
+                Read::Asset { path: "a.css".into() },
+                Read::Message {
+                    lang: 1,
+                    key: "read-more".into()
+                }
+            ]
+        );
+    }
+}

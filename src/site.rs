@@ -126,6 +126,8 @@ pub struct BuildCache {
     markdown: HashMap<(String, usize), (u64, Rendered)>,
     /// Hash of every page's and section's URL: rendered links stay right while it holds.
     link_targets: u64,
+    /// Pages read for word counts and the search index, by their text.
+    analysis: crate::search::AnalysisCache,
     /// The last output of each template and feed job by output path, with what it read.
     jobs: HashMap<String, JobRecord>,
 }
@@ -230,7 +232,7 @@ pub fn render_cached(
         &images,
     ));
     errors.extend(check_anchors(&config, &content));
-    let analysis = crate::search::analyze(&config, &content, &i18n);
+    let analysis = crate::search::analyze_cached(&config, &content, &i18n, &mut cache.analysis);
     for (page, words) in content.pages.iter_mut().zip(&analysis.word_counts) {
         page.rendered.word_count = *words;
         page.rendered.reading_time = crate::text::reading_time(*words);
@@ -259,10 +261,12 @@ pub fn render_cached(
     let config_value = Value::from_serializable(&ConfigView::new(&config));
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let previous = std::mem::take(&mut cache.jobs);
+    let value_hashes = crate::render::deps::ValueHashes::new(&data);
     let job_renderer = JobRenderer {
         renderer: &renderer,
         versions: Versions {
             data: &data,
+            values: &value_hashes,
             i18n: &i18n,
             asset_hashes: &asset_hashes,
             links: cache.link_targets,
@@ -505,10 +509,43 @@ fn check_anchors(config: &Config, content: &Content) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn base_context(data: &SiteData, config_value: &Value, lang: usize, path: &str) -> Context {
+/// A template context that knows its keys, so its values can be hashed.
+struct JobContext {
+    context: Context,
+    /// Keys whose values the fingerprint covers: every key but `config`, which a rebuild
+    /// never sees change (a change of config.toml starts everything afresh).
+    keys: Vec<&'static str>,
+}
+
+impl JobContext {
+    fn insert(&mut self, key: &'static str, value: &(impl serde::Serialize + ?Sized)) {
+        self.insert_value(key, Value::from_serializable(value));
+    }
+
+    fn insert_value(&mut self, key: &'static str, value: Value) {
+        if !self.keys.contains(&key) {
+            self.keys.push(key);
+        }
+        self.context.insert_value(key, value);
+    }
+
+    fn fingerprint(&self, hasher: &mut xxhash_rust::xxh3::Xxh3, values: &crate::render::deps::ValueHashes) {
+        for key in &self.keys {
+            hasher.update(key.as_bytes());
+            if let Some(value) = self.context.get(key) {
+                hasher.update(&values.hash(value).to_le_bytes());
+            }
+        }
+    }
+}
+
+fn base_context(data: &SiteData, config_value: &Value, lang: usize, path: &str) -> JobContext {
     let config = &data.config;
-    let mut context = Context::new();
-    context.insert_value("config", config_value.clone());
+    let mut context = JobContext {
+        context: Context::new(),
+        keys: Vec::new(),
+    };
+    context.context.insert_value("config", config_value.clone());
     context.insert("lang", &config.languages[lang].code);
     context.insert("language", &config.languages[lang]);
     context.insert("current_path", &config.site_path(path));
@@ -534,18 +571,19 @@ impl JobRenderer<'_> {
         &self,
         path: String,
         template: &str,
-        context: &Context,
+        context: &JobContext,
         what: &str,
     ) -> Result<(String, Arc<str>)> {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(template.as_bytes());
         hasher.update(&self.renderer.template_version(template).to_le_bytes());
-        hash_debug(&mut hasher, context);
+        context.fingerprint(&mut hasher, self.versions.values);
         let fingerprint = hasher.digest();
         if let Some(text) = self.reuse(&path, fingerprint) {
             return Ok((path, text));
         }
-        let (html, reads) = crate::render::deps::recording(|| self.renderer.render(template, context, what));
+        let (html, reads) =
+            crate::render::deps::recording(|| self.renderer.render(template, &context.context, what));
         let text: Arc<str> = html?.into();
         let reads = reads
             .into_iter()

@@ -57,6 +57,7 @@ pub(crate) fn recording<T>(render: impl FnOnce() -> T) -> (T, Vec<Read>) {
 /// What the reads of a build resolve to now, to compare with what they resolved to before.
 pub struct Versions<'a> {
     pub data: &'a SiteData,
+    pub values: &'a ValueHashes,
     pub i18n: &'a I18n,
     pub asset_hashes: &'a std::collections::HashMap<String, String>,
     /// Hash of every URL a link can resolve to.
@@ -79,11 +80,11 @@ impl Versions<'_> {
             Read::Lookup { path, lang } => match self.data.content.resolve(path, *lang, self.codes) {
                 Some(Target::Page(id)) => {
                     hasher.write_u8(1);
-                    hash_value(&mut hasher, &self.data.page_values[id.0 as usize]);
+                    hasher.write_u64(self.values.hash(&self.data.page_values[id.0 as usize]));
                 }
                 Some(Target::Section(id)) => {
                     hasher.write_u8(2);
-                    hash_value(&mut hasher, &self.data.section_values[id.0 as usize]);
+                    hasher.write_u64(self.values.hash(&self.data.section_values[id.0 as usize]));
                 }
                 None => hasher.write_u8(0),
             },
@@ -99,6 +100,72 @@ impl Versions<'_> {
         }
         hasher.finish()
     }
+}
+
+/// Hashes of template values, with the site's own page, list and section values hashed once
+/// per build: contexts share those values (clones share their maps), so hashing a list page's
+/// context costs its own few fields, not its ten pages again.
+pub struct ValueHashes {
+    /// By the address of a site value's map, which lives as long as the build's `SiteData`.
+    known: std::collections::HashMap<usize, u64>,
+}
+
+impl ValueHashes {
+    pub fn new(data: &SiteData) -> ValueHashes {
+        use rayon::prelude::*;
+        let empty = ValueHashes {
+            known: std::collections::HashMap::new(),
+        };
+        let pages: Vec<(usize, u64)> = data
+            .page_values
+            .par_iter()
+            .chain(data.list_values.par_iter())
+            .filter_map(|value| Some((map_address(value)?, empty.hash(value))))
+            .collect();
+        let mut hashes = ValueHashes {
+            known: pages.into_iter().collect(),
+        };
+        // Sections hold list values: hash them once those are known.
+        let sections: Vec<(usize, u64)> = data
+            .section_values
+            .par_iter()
+            .filter_map(|value| Some((map_address(value)?, hashes.hash(value))))
+            .collect();
+        hashes.known.extend(sections);
+        hashes
+    }
+
+    /// A hash of `value`'s content.
+    pub fn hash(&self, value: &Value) -> u64 {
+        if let Some(address) = map_address(value)
+            && let Some(known) = self.known.get(&address)
+        {
+            return *known;
+        }
+        let mut hasher = Xxh3::new();
+        if let Some(map) = value.as_map() {
+            hasher.write_u8(b'{');
+            for (key, item) in map {
+                std::hash::Hash::hash(key, &mut hasher);
+                hasher.write_u64(self.hash(item));
+            }
+        } else if let Some(items) = value.as_array() {
+            hasher.write_u8(b'[');
+            for item in items {
+                hasher.write_u64(self.hash(item));
+            }
+        } else if let Some(text) = value.as_str() {
+            hasher.write_u8(if value.is_safe() { b'S' } else { b's' });
+            hasher.write(text.as_bytes());
+        } else {
+            hash_value(&mut hasher, value);
+        }
+        hasher.finish()
+    }
+}
+
+fn map_address(value: &Value) -> Option<usize> {
+    value.as_map().map(|map| map as *const tera::Map as usize)
 }
 
 /// Feeds a template value to a hasher, through its serialized form.

@@ -6,6 +6,7 @@
 pub mod tokenize;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -203,19 +204,68 @@ pub struct Analysis {
     pub files: Vec<IndexFile>,
 }
 
+/// Pages already read, by a hash of everything reading them looks at: a rebuild segments
+/// only the pages whose text changed.
+#[derive(Default)]
+pub struct AnalysisCache {
+    pages: HashMap<u64, PageAnalysis>,
+}
+
+/// A page's body word count, and its index entry when it is searchable.
+type PageAnalysis = (usize, Option<Arc<Doc>>);
+
+/// A hash of what `analyze_page` reads of a page.
+fn page_key(content: &Content, code: &str, id: PageId, searchable: bool) -> u64 {
+    let page = content.page(id);
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    for part in [
+        code,
+        &page.title,
+        page.meta.description.as_deref().unwrap_or(""),
+        &page.rendered.text,
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update(b"\0");
+    }
+    let mut headings = String::new();
+    headings_text(&page.rendered.toc, &mut headings);
+    hasher.update(headings.as_bytes());
+    hasher.update(&[u8::from(searchable)]);
+    hasher.digest()
+}
+
 /// Segments every page's text once, for its word count and for the search index.
 pub fn analyze(config: &Config, content: &Content, i18n: &I18n) -> Analysis {
+    analyze_cached(config, content, i18n, &mut AnalysisCache::default())
+}
+
+/// Like `analyze`, reading again only the pages `cache` has not seen as they are now.
+pub fn analyze_cached(
+    config: &Config,
+    content: &Content,
+    i18n: &I18n,
+    cache: &mut AnalysisCache,
+) -> Analysis {
     let search = config.build_search_index;
-    let analyzed: Vec<(usize, Option<Doc>)> = content
+    let seen = &cache.pages;
+    let analyzed: Vec<(u64, PageAnalysis)> = content
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
             let code = &config.languages[page.file.lang].code;
-            analyze_page(content, code, PageId(i as u32), search && indexed(content, page))
+            let searchable = search && indexed(content, page);
+            let key = page_key(content, code, PageId(i as u32), searchable);
+            if let Some(known) = seen.get(&key) {
+                return (key, known.clone());
+            }
+            let (words, doc) = analyze_page(content, code, PageId(i as u32), searchable);
+            (key, (words, doc.map(Arc::new)))
         })
         .collect();
-    let (word_counts, mut docs): (Vec<usize>, Vec<Option<Doc>>) = analyzed.into_iter().unzip();
+    cache.pages = analyzed.iter().cloned().collect();
+    let (word_counts, mut docs): (Vec<usize>, Vec<Option<Arc<Doc>>>) =
+        analyzed.into_iter().map(|(_, analysis)| analysis).unzip();
     let mut files = Vec::new();
     if search {
         for lang in 0..config.languages.len() {
@@ -223,7 +273,8 @@ pub fn analyze(config: &Config, content: &Content, i18n: &I18n) -> Analysis {
                 .pages_in(lang)
                 .filter(|id| docs[id.0 as usize].is_some())
                 .collect();
-            let language_docs: Vec<Doc> = ids.iter().filter_map(|id| docs[id.0 as usize].take()).collect();
+            let language_docs: Vec<Arc<Doc>> =
+                ids.iter().filter_map(|id| docs[id.0 as usize].take()).collect();
             files.extend(build_language(config, content, i18n, lang, &ids, &language_docs));
         }
     }
@@ -236,7 +287,7 @@ fn build_language(
     i18n: &I18n,
     lang: usize,
     ids: &[PageId],
-    docs: &[Doc],
+    docs: &[Arc<Doc>],
 ) -> Vec<IndexFile> {
     let code = &config.languages[lang].code;
     let base = format!("search/{code}/");

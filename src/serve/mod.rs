@@ -125,7 +125,7 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
         notify_debouncer_full::notify::RecommendedWatcher,
         notify_debouncer_full::RecommendedCache,
     >(
-        Duration::from_millis(60),
+        Duration::from_millis(20),
         None,
         move |result| {
             let _ = files.send(Wake::Files(result));

@@ -116,7 +116,12 @@ fn search_can_cover_every_language_and_types_ahead() {
     let (_server, base) = build_and_serve(&site, "");
     let mut browser = Browser::launch(&chromium);
     let tab = browser.open(&format!("{base}en/search/"));
-    browser.wait_for(&tab, "!!document.querySelector('[data-all-languages]')", 20);
+    // The page is there and its script listens (typing earlier would be lost).
+    browser.wait_for(
+        &tab,
+        "document.querySelector('[data-search]').dataset.ready === 'true'",
+        20,
+    );
     // Type the start of a word, with every language switched on, as a user would.
     let typed = browser.eval(
         &tab,
@@ -181,7 +186,11 @@ fn query_time_in_the_browser() {
             format!("{lang}/")
         };
         let tab = browser.open(&format!("{base}{prefix}search/"));
-        browser.wait_for(&tab, "!!document.querySelector('#search-input')", 20);
+        browser.wait_for(
+            &tab,
+            "document.querySelector('[data-search]').dataset.ready === 'true'",
+            20,
+        );
         let measure = format!(
             "new Promise(resolve => {{ const status = document.querySelector('[data-search-status]'); \
              const input = document.querySelector('#search-input'); status.textContent = ''; \

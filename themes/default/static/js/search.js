@@ -197,6 +197,8 @@
     event.preventDefault();
     run();
   });
+  // Tells tests (and anything else waiting) that typing now searches.
+  form.dataset.ready = "true";
   const initial = new URLSearchParams(location.search).get("q");
   if (initial) {
     input.value = initial;

@@ -370,7 +370,13 @@ fn render_markdown(
     let no_images = Vec::new();
     let render =
         |body: &str, file: &str, first_line: usize, lang: usize, images: &[crate::images::Responsive]| {
-            let key = xxhash_rust::xxh3::xxh3_64(format!("{first_line}\n{body}\n{images:?}").as_bytes());
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            hasher.update(&first_line.to_le_bytes());
+            hasher.update(body.as_bytes());
+            if !images.is_empty() {
+                hash_debug(&mut hasher, &images);
+            }
+            let key = hasher.digest();
             if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
                 && *seen == key
             {

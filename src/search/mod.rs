@@ -30,6 +30,7 @@ const DESCRIPTION: u32 = 2;
 const BODY: u32 = 1;
 
 /// One file of the index: its path below the output folder and its JSON.
+#[derive(Clone)]
 pub struct IndexFile {
     pub path: String,
     pub json: String,
@@ -209,6 +210,8 @@ pub struct Analysis {
 #[derive(Default)]
 pub struct AnalysisCache {
     pages: HashMap<u64, PageAnalysis>,
+    /// Each language's index files, by a hash of everything they were made from.
+    languages: HashMap<usize, (u64, Vec<IndexFile>)>,
 }
 
 /// A page's body word count, and its index entry when it is searchable.
@@ -264,6 +267,7 @@ pub fn analyze_cached(
         })
         .collect();
     cache.pages = analyzed.iter().cloned().collect();
+    let keys: Vec<u64> = analyzed.iter().map(|(key, _)| *key).collect();
     let (word_counts, mut docs): (Vec<usize>, Vec<Option<Arc<Doc>>>) =
         analyzed.into_iter().map(|(_, analysis)| analysis).unzip();
     let mut files = Vec::new();
@@ -275,7 +279,26 @@ pub fn analyze_cached(
                 .collect();
             let language_docs: Vec<Arc<Doc>> =
                 ids.iter().filter_map(|id| docs[id.0 as usize].take()).collect();
-            files.extend(build_language(config, content, i18n, lang, &ids, &language_docs));
+            // The index is made from the pages' analysis and what its result rows show.
+            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+            for id in &ids {
+                let page = content.page(*id);
+                hasher.update(&keys[id.0 as usize].to_le_bytes());
+                hasher.update(page.path.as_bytes());
+                hasher.update(format!("{:?}\0", page.meta.date).as_bytes());
+                hasher.update(content.section(page.section).title.as_bytes());
+                hasher.update(b"\0");
+            }
+            let key = hasher.digest();
+            if let Some((known, made)) = cache.languages.get(&lang)
+                && *known == key
+            {
+                files.extend(made.iter().cloned());
+                continue;
+            }
+            let made = build_language(config, content, i18n, lang, &ids, &language_docs);
+            files.extend(made.iter().cloned());
+            cache.languages.insert(lang, (key, made));
         }
     }
     Analysis { word_counts, files }

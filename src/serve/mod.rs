@@ -322,7 +322,11 @@ impl State<'_> {
                 let old = self.served.snapshot.read().map(|s| s.clone()).unwrap_or_default();
                 let changed: Vec<String> = files
                     .iter()
-                    .filter(|(path, bytes)| old.files.get(*path).is_none_or(|o| o != *bytes))
+                    .filter(|(path, bytes)| {
+                        old.files
+                            .get(*path)
+                            .is_none_or(|o| !Arc::ptr_eq(o, bytes) && o != *bytes)
+                    })
                     .map(|(path, _)| url_path(path))
                     .chain(
                         old.files
@@ -413,7 +417,9 @@ fn load_files(files: Vec<crate::output::OutputFile>) -> HashMap<String, Arc<[u8]
             let bytes: Arc<[u8]> = match file.bytes {
                 Bytes::Owned(bytes) => bytes.into(),
                 Bytes::Static(bytes) => bytes.into(),
-                Bytes::Text(text) => Arc::from(text.as_bytes()),
+                // Shared with the build cache, not copied: an unchanged page stays the same
+                // allocation from one rebuild to the next.
+                Bytes::Text(text) => Arc::<[u8]>::from(text),
                 Bytes::Copy(path) => std::fs::read(&path).ok()?.into(),
             };
             Some((file.path, bytes))

@@ -506,3 +506,26 @@ fn the_watcher_follows_no_link_out_of_the_site_and_survives_a_loop() {
     assert!(String::from_utf8_lossy(&body).contains("Đã gỡ vòng lặp."));
     assert!(inotify_watches(server.pid()) < 100);
 }
+
+#[test]
+fn input_that_would_overflow_a_parser_is_an_error_on_the_page_and_the_server_goes_on() {
+    let site = Site::fixture("basic");
+    let server = Server::start(site.root());
+    let events = server.events();
+    site.write("locales/vi/sau.ftl", &format!("sau = {}\n", "{".repeat(2502)));
+    let error = expect_event(&events, "build-error");
+    assert!(error.contains("locales/vi/sau.ftl:1:"), "{error}");
+    std::fs::remove_file(site.root().join("locales/vi/sau.ftl")).unwrap();
+    expect_event(&events, "ok");
+    site.write(
+        ARTICLE,
+        &article(&format!("{{{{ note(kind={}{}) }}}}", "[".repeat(5429), "]".repeat(5429))),
+    );
+    let error = expect_event(&events, "build-error");
+    assert!(error.contains("content/news/bien-gioi.md:6:1"), "{error}");
+    site.write(ARTICLE, &article("Đã sửa."));
+    expect_event(&events, "ok");
+    let (status, body) = server.raw_get("/news/phan-gioi-cam-moc/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("Đã sửa."));
+}

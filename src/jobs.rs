@@ -168,6 +168,38 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
 }
 
 impl Job {
+    /// The file the job writes, below the output folder (`en/news/index.html`), known without
+    /// rendering: the build checks every output for collisions before it renders anything.
+    pub fn output_path(&self, config: &Config, content: &Content) -> String {
+        match self {
+            Job::Page(id) => output_file(&content.page(*id).path),
+            Job::Section { id, pager } => output_file(&pager_path(&content.section(*id).path, *pager)),
+            Job::TaxonomyList { index } => output_file(&content.taxonomies[*index].path),
+            Job::Term { index, term, pager } => {
+                output_file(&pager_path(&content.taxonomies[*index].terms[*term].path, *pager))
+            }
+            Job::Alias { from, .. } => output_file(from),
+            Job::NotFound { lang } => format!("{}404.html", config.languages[*lang].prefix),
+            Job::Archive { id, archive, pager } => {
+                output_file(&pager_path(&content.section(*id).archives[*archive].path, *pager))
+            }
+            Job::RouteGeoJson(id) => {
+                format!("{}route.geojson", content.page(*id).path.trim_start_matches('/'))
+            }
+            Job::Search { lang } => format!("{}search/index.html", config.languages[*lang].prefix),
+            Job::Sitemap => "sitemap.xml".to_owned(),
+            Job::Robots => "robots.txt".to_owned(),
+            Job::Feed { source, format } => {
+                let html_path = match source {
+                    FeedSource::Language(lang) => &content.section(content.home(*lang)).path,
+                    FeedSource::Section(id) => &content.section(*id).path,
+                    FeedSource::Term { index, term } => &content.taxonomies[*index].terms[*term].path,
+                };
+                format!("{}{}", html_path.trim_start_matches('/'), format.file_name())
+            }
+        }
+    }
+
     /// What the job's output comes from, for messages: a content file, or what it lists.
     pub fn source(&self, config: &Config, content: &Content) -> String {
         match self {

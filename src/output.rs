@@ -131,59 +131,169 @@ fn real_path(path: &Path) -> std::result::Result<PathBuf, String> {
 /// earlier build left there if mekong owns the folder. Either every changed file is replaced,
 /// or, on any error, none is: the folder keeps its previous contents.
 pub fn write(output: &Path, files: Vec<OutputFile>) -> Result<WriteStats> {
-    check_collisions(&files)?;
-    let owned = claim(output)?;
-    let plan = plan(output, &files, owned)?;
-    let stage = Stage::new(output);
-    let results: Vec<Result<bool>> = files
-        .par_iter()
-        .zip(&plan.targets)
-        .map(|(file, target)| stage.add(file, target))
-        .collect();
+    let listed: Vec<(String, String)> = files.iter().map(|f| (f.path.clone(), f.source.clone())).collect();
+    let writer = Writer::open(output, &listed)?;
+    let results: Vec<Result<bool>> = files.par_iter().map(|file| writer.put(file)).collect();
     if let Err(err) = collect_all(results) {
-        stage.abort();
+        writer.abort();
         return Err(err);
     }
-    let written = stage.len();
-    stage.commit(&plan.obstacles)?;
-    let mut stats = WriteStats {
-        written,
-        unchanged: files.len() - written,
-        removed: 0,
-        owned,
-    };
-    if owned {
-        let keep: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        stats.removed = remove_stale(output, output, &keep)?;
+    writer.commit()
+}
+
+/// Writes a build as its files arrive: each changed file goes to a temporary, so a build can
+/// hand over each file as soon as it is rendered and keep nothing in memory; `commit` puts
+/// them all in place at once, `abort` (or an error) leaves the folder as it was.
+pub struct Writer<'a> {
+    output: &'a Path,
+    owned: bool,
+    /// Every path the build writes, for removing what an earlier build left.
+    keep: HashSet<String>,
+    /// Folders above some output that hold a file or a link (removed just before renaming).
+    blocked: Vec<String>,
+    obstacles: Mutex<Vec<PathBuf>>,
+    stage: Stage<'a>,
+    unchanged: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> Writer<'a> {
+    /// Checks the paths of every file the build will write (`(path, source)`) for collisions
+    /// and for links, files or folders in their way, before anything is written.
+    pub fn open(output: &'a Path, files: &[(String, String)]) -> Result<Writer<'a>> {
+        check_collisions(files)?;
+        let owned = claim(output)?;
+        // Folders above the outputs, looked at once each.
+        let mut folders: BTreeMap<&str, Found> = BTreeMap::new();
+        for (path, _) in files {
+            let mut end = 0;
+            while let Some(slash) = path[end..].find('/') {
+                end += slash;
+                folders.entry(&path[..end]).or_insert(Found::Nothing);
+                end += 1;
+            }
+        }
+        let mut blocked = Vec::new();
+        let mut obstacles = Vec::new();
+        let mut refusals = Vec::new();
+        for (rel, found) in folders.iter_mut() {
+            *found = found_at(&output.join(rel));
+            if matches!(found, Found::Link | Found::File) {
+                if owned {
+                    obstacles.push(output.join(rel));
+                } else {
+                    refusals.push(refusal(output, rel, *found));
+                }
+                blocked.push((*rel).to_owned());
+            }
+        }
+        if !refusals.is_empty() {
+            return Err(Error::from_list(refusals));
+        }
+        Ok(Writer {
+            output,
+            owned,
+            keep: files.iter().map(|(path, _)| path.clone()).collect(),
+            blocked,
+            obstacles: Mutex::new(obstacles),
+            stage: Stage::new(output),
+            unchanged: std::sync::atomic::AtomicUsize::new(0),
+        })
     }
-    Ok(stats)
+
+    /// Stages one file (from any thread); returns whether its bytes differ from what is there.
+    pub fn put(&self, file: &OutputFile) -> Result<bool> {
+        let destination = self.output.join(&file.path);
+        let clear_path = !self
+            .blocked
+            .iter()
+            .any(|b| file.path.starts_with(b.as_str()) && file.path.as_bytes().get(b.len()) == Some(&b'/'));
+        let found = if clear_path {
+            found_at(&destination)
+        } else {
+            Found::Nothing
+        };
+        match found {
+            Found::File if same_bytes(&destination, &file.bytes)? => {
+                self.unchanged.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(false);
+            }
+            // Renaming over a link replaces the link itself, never its target; in a folder
+            // mekong did not make, it is refused rather than replaced.
+            Found::Link if !self.owned => return Err(Error::new(refusal(self.output, &file.path, found))),
+            Found::Folder if !self.owned => return Err(Error::new(refusal(self.output, &file.path, found))),
+            Found::Folder => {
+                if let Ok(mut obstacles) = self.obstacles.lock() {
+                    obstacles.push(destination.clone());
+                }
+            }
+            _ => {}
+        }
+        self.stage.add(
+            file,
+            &Target {
+                destination,
+                clear_path,
+            },
+        )
+    }
+
+    /// Removes every temporary: the folder is as it was.
+    pub fn abort(self) {
+        self.stage.abort();
+    }
+
+    /// Puts every staged file in place, then removes what earlier builds left (only from a
+    /// folder mekong made).
+    pub fn commit(self) -> Result<WriteStats> {
+        let written = self.stage.len();
+        let obstacles = self.obstacles.into_inner().unwrap_or_default();
+        self.stage.commit(&obstacles)?;
+        let mut stats = WriteStats {
+            written,
+            unchanged: self.unchanged.into_inner(),
+            removed: 0,
+            owned: self.owned,
+        };
+        if self.owned {
+            let keep: HashSet<&str> = self.keep.iter().map(String::as_str).collect();
+            stats.removed = remove_stale(self.output, self.output, &keep)?;
+        }
+        Ok(stats)
+    }
+}
+
+fn refusal(output: &Path, rel: &str, found: Found) -> Diagnostic {
+    let what = match found {
+        Found::Link => "a symbolic link; mekong never writes through links",
+        Found::Folder => "a folder where the site now has a file",
+        _ => "a file where the site now needs a folder",
+    };
+    Diagnostic::error(output.join(rel).display().to_string(), format!("this is {what}"))
+        .hint("remove it, or build into a new folder that mekong can keep clean")
 }
 
 /// Two files at one path, or a file at a path another file needs as a folder
 /// (`css/style.css` and `css/style.css/index.html`), is an error naming both sources.
-pub fn check_collisions(files: &[OutputFile]) -> Result<()> {
-    let mut by_path: HashMap<&str, &OutputFile> = HashMap::with_capacity(files.len());
+pub fn check_collisions(files: &[(String, String)]) -> Result<()> {
+    let mut by_path: HashMap<&str, &str> = HashMap::with_capacity(files.len());
     let mut diagnostics = Vec::new();
-    let mut clash = |path: &str, first: &OutputFile, second: &OutputFile, why: &str| {
+    let mut clash = |path: &str, first: &str, second: &str, why: &str| {
         diagnostics.push(
-            Diagnostic::error(
-                second.source.clone(),
-                format!("its output {path} {why} the output of {}", first.source),
-            )
-            .hint("change the `path`, `slug` or alias of one of them, or rename the static file"),
+            Diagnostic::error(second, format!("its output {path} {why} the output of {first}"))
+                .hint("change the `path`, `slug` or alias of one of them, or rename the static file"),
         );
     };
-    for file in files {
-        if let Some(first) = by_path.insert(&file.path, file) {
-            clash(&file.path, first, file, "is also");
+    for (path, source) in files {
+        if let Some(first) = by_path.insert(path, source) {
+            clash(path, first, source, "is also");
         }
     }
-    for file in files {
+    for (path, source) in files {
         let mut end = 0;
-        while let Some(slash) = file.path[end..].find('/') {
+        while let Some(slash) = path[end..].find('/') {
             end += slash;
-            if let Some(first) = by_path.get(&file.path[..end]) {
-                clash(&file.path, first, file, "needs a folder where there is");
+            if let Some(first) = by_path.get(&path[..end]) {
+                clash(path, first, source, "needs a folder where there is");
             }
             end += 1;
         }
@@ -211,14 +321,6 @@ fn claim(output: &Path) -> Result<bool> {
     Ok(true)
 }
 
-/// Where each file goes, and what stands in the way.
-struct Plan {
-    /// One per file: `None` when the file already holds these bytes.
-    targets: Vec<Option<Target>>,
-    /// Links, files and stale folders to remove (just before renaming) so files can be placed.
-    obstacles: Vec<PathBuf>,
-}
-
 struct Target {
     destination: PathBuf,
     /// Whether every folder above the destination already is, or can be made as, a real
@@ -242,84 +344,6 @@ fn found_at(path: &Path) -> Found {
         Ok(meta) if meta.is_dir() => Found::Folder,
         Ok(_) => Found::File,
     }
-}
-
-fn plan(output: &Path, files: &[OutputFile], owned: bool) -> Result<Plan> {
-    // Folders above the outputs, looked at once each.
-    let mut folders: BTreeMap<&str, Found> = BTreeMap::new();
-    for file in files {
-        let mut end = 0;
-        while let Some(slash) = file.path[end..].find('/') {
-            end += slash;
-            folders.entry(&file.path[..end]).or_insert(Found::Nothing);
-            end += 1;
-        }
-    }
-    for (rel, found) in folders.iter_mut() {
-        *found = found_at(&output.join(rel));
-    }
-    let mut obstacles: Vec<PathBuf> = Vec::new();
-    let mut refusals = Vec::new();
-    let mut stand_in_way = |rel: &str, found: Found, obstacles: &mut Vec<PathBuf>| {
-        if owned {
-            obstacles.push(output.join(rel));
-        } else {
-            let what = match found {
-                Found::Link => "a symbolic link; mekong never writes through links",
-                Found::Folder => "a folder where the site now has a file",
-                _ => "a file where the site now needs a folder",
-            };
-            refusals.push(
-                Diagnostic::error(output.join(rel).display().to_string(), format!("this is {what}"))
-                    .hint("remove it, or build into a new folder that mekong can keep clean"),
-            );
-        }
-    };
-    let mut blocked: Vec<&str> = Vec::new();
-    for (rel, found) in &folders {
-        if matches!(found, Found::Link | Found::File) {
-            stand_in_way(rel, *found, &mut obstacles);
-            blocked.push(rel);
-        }
-    }
-    let targets: Vec<Result<Option<Target>>> = files
-        .par_iter()
-        .map(|file| {
-            let destination = output.join(&file.path);
-            let clear_path = !blocked
-                .iter()
-                .any(|b| file.path.starts_with(b) && file.path.as_bytes().get(b.len()) == Some(&b'/'));
-            let found = if clear_path {
-                found_at(&destination)
-            } else {
-                Found::Nothing
-            };
-            if found == Found::File && same_bytes(&destination, &file.bytes)? {
-                return Ok(None);
-            }
-            Ok(Some(Target {
-                destination,
-                clear_path,
-            }))
-        })
-        .collect();
-    let targets = collect_all(targets)?;
-    for (file, target) in files.iter().zip(&targets) {
-        if let Some(target) = target
-            && target.clear_path
-        {
-            match found_at(&target.destination) {
-                // Renaming over a link replaces the link itself, never its target.
-                Found::Link if !owned => stand_in_way(&file.path, Found::Link, &mut obstacles),
-                Found::Folder => stand_in_way(&file.path, Found::Folder, &mut obstacles),
-                _ => {}
-            }
-        }
-    }
-    if !refusals.is_empty() {
-        return Err(Error::from_list(refusals));
-    }
-    Ok(Plan { targets, obstacles })
 }
 
 fn same_bytes(path: &Path, bytes: &Bytes) -> Result<bool> {
@@ -370,10 +394,7 @@ impl<'a> Stage<'a> {
     }
 
     /// Writes the file's temporary; returns whether there was anything to write.
-    fn add(&self, file: &OutputFile, target: &Option<Target>) -> Result<bool> {
-        let Some(target) = target else {
-            return Ok(false);
-        };
+    fn add(&self, file: &OutputFile, target: &Target) -> Result<bool> {
         let number = self.counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let temporary = if target.clear_path {
             let folder = target.destination.parent().unwrap_or(self.output);
@@ -586,11 +607,12 @@ mod tests {
 
     #[test]
     fn a_file_where_another_needs_a_folder_is_a_collision_naming_both() {
-        let err = check_collisions(&[file("css/style.css"), file("css/style.css/index.html")]).unwrap_err();
+        let pair = |p: &str| (p.to_owned(), format!("source of {p}"));
+        let err = check_collisions(&[pair("css/style.css"), pair("css/style.css/index.html")]).unwrap_err();
         let text = err.to_string();
         assert!(text.contains("source of css/style.css/index.html"), "{text}");
         assert!(text.contains("source of css/style.css"), "{text}");
-        assert!(check_collisions(&[file("a/b.html"), file("a/bc/index.html")]).is_ok());
+        assert!(check_collisions(&[pair("a/b.html"), pair("a/bc/index.html")]).is_ok());
     }
 
     #[test]

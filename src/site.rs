@@ -56,6 +56,9 @@ pub struct Rendering {
     /// Output paths of the template and feed jobs rendered anew, sorted; the others were
     /// taken from the cache because nothing they depend on changed.
     pub rendered: Vec<String>,
+    /// When the site was written as it rendered (`mekong build`): what was written. `files`
+    /// is then empty.
+    pub written: Option<WriteStats>,
 }
 
 /// Builds the site and writes it; on any error nothing is written.
@@ -64,8 +67,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let root = &options.root;
     let output_dir = options.output.clone().unwrap_or_else(|| root.join("public"));
     let output_dir = output::resolve_output_dir(root, &output_dir)?;
-    let rendering = render(options)?;
-    let files = output::write(&output_dir, rendering.files)?;
+    // Each file goes to the output folder as soon as it is rendered, so the build never holds
+    // the whole site in memory; nothing is put in place unless everything succeeded.
+    let mut errors = Vec::new();
+    let rendering = render_into(
+        options,
+        &mut errors,
+        &mut BuildCache::one_shot(),
+        Some(&output_dir),
+    )?;
+    if !errors.is_empty() {
+        return Err(Error::from_list(errors));
+    }
+    let files = rendering.written.unwrap_or_default();
     let pages_per_language = rendering
         .config
         .languages
@@ -94,7 +108,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
 /// Renders every output file of the site in memory.
 pub fn render(options: &BuildOptions) -> Result<Rendering> {
-    render_with(options, &mut BuildCache::default())
+    render_with(options, &mut BuildCache::one_shot())
 }
 
 /// Renders every output file in memory, reusing and refreshing `cache`; fails on any error.
@@ -112,14 +126,16 @@ pub fn render_with(options: &BuildOptions, cache: &mut BuildCache) -> Result<Ren
 /// content that cannot be read) are returned; errors in single pages and templates are pushed
 /// to `errors` and rendering goes on, so `mekong check` can report everything at once.
 pub fn render_collecting(options: &BuildOptions, errors: &mut Vec<Diagnostic>) -> Result<Rendering> {
-    render_cached(options, errors, &mut BuildCache::default())
+    render_cached(options, errors, &mut BuildCache::one_shot())
 }
 
 /// What one build can hand the next, so the preview server redoes only what a change needs:
 /// files whose bytes are unchanged are not parsed again, and Markdown whose text and link
 /// targets are unchanged is not rendered again.
-#[derive(Default)]
 pub struct BuildCache {
+    /// Whether anything is kept for a next build: false for a one-time build, which then
+    /// holds no second copy of the site.
+    retain: bool,
     parse: crate::content::ParseCache,
     markdown_engine: Option<Arc<Markdown>>,
     /// Rendered Markdown by (file, language): the hash of its input, and the result.
@@ -141,7 +157,30 @@ struct JobRecord {
     text: Arc<str>,
 }
 
+impl Default for BuildCache {
+    /// A cache for a series of builds (the preview server).
+    fn default() -> BuildCache {
+        BuildCache {
+            retain: true,
+            parse: Default::default(),
+            markdown_engine: None,
+            markdown: HashMap::new(),
+            link_targets: 0,
+            analysis: Default::default(),
+            jobs: HashMap::new(),
+        }
+    }
+}
+
 impl BuildCache {
+    /// For a single build: keeps nothing.
+    pub fn one_shot() -> BuildCache {
+        BuildCache {
+            retain: false,
+            ..BuildCache::default()
+        }
+    }
+
     /// Forgets rendered Markdown (shortcode templates or UI strings changed).
     pub fn forget_markdown(&mut self) {
         self.markdown.clear();
@@ -169,7 +208,10 @@ impl BuildCache {
 
     /// Forgets everything (config.toml changed).
     pub fn forget_all(&mut self) {
-        *self = BuildCache::default();
+        *self = BuildCache {
+            retain: self.retain,
+            ..BuildCache::default()
+        };
     }
 }
 
@@ -179,6 +221,18 @@ pub fn render_cached(
     errors: &mut Vec<Diagnostic>,
     cache: &mut BuildCache,
 ) -> Result<Rendering> {
+    render_into(options, errors, cache, None)
+}
+
+/// Renders the site; with `output` (a folder from `output::resolve_output_dir`), writes each
+/// file there as it is rendered instead of keeping it, and puts them all in place only when
+/// the whole site rendered without an error.
+fn render_into(
+    options: &BuildOptions,
+    errors: &mut Vec<Diagnostic>,
+    cache: &mut BuildCache,
+    output: Option<&Path>,
+) -> Result<Rendering> {
     let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
     let load_options = LoadOptions {
         drafts: options.drafts,
@@ -187,11 +241,12 @@ pub fn render_cached(
         now: None,
     };
     let cached_engine = cache.markdown_engine.clone();
+    let retain = cache.retain;
     let parse_cache = std::mem::take(&mut cache.parse);
     let ((i18n, statics), (content, markdown)) = rayon::join(
         || (I18n::load(&config), static_files(&config)),
         || {
-            let content = Content::load_cached(&config, load_options, &parse_cache);
+            let content = Content::load_keeping(&config, load_options, &parse_cache, retain);
             (
                 content,
                 cached_engine.unwrap_or_else(|| Arc::new(Markdown::new(&config))),
@@ -232,7 +287,11 @@ pub fn render_cached(
         &images,
     ));
     errors.extend(check_anchors(&config, &content));
-    let analysis = crate::search::analyze_cached(&config, &content, &i18n, &mut cache.analysis);
+    let analysis = if cache.retain {
+        crate::search::analyze_cached(&config, &content, &i18n, &mut cache.analysis)
+    } else {
+        crate::search::analyze(&config, &content, &i18n)
+    };
     for (page, words) in content.pages.iter_mut().zip(&analysis.word_counts) {
         page.rendered.word_count = *words;
         page.rendered.reading_time = crate::text::reading_time(*words);
@@ -276,28 +335,7 @@ pub fn render_cached(
         records: Mutex::new(Vec::new()),
         rendered: Mutex::new(Vec::new()),
     };
-    let outputs: Vec<Result<OutputFile>> = jobs
-        .par_iter()
-        .map(|job| {
-            let (path, text) = render_job(&job_renderer, &data, &config_value, job)?;
-            Ok(OutputFile {
-                path,
-                bytes: Bytes::Text(text),
-                source: job.source(&config, &content),
-            })
-        })
-        .collect();
-    let JobRenderer {
-        records, rendered, ..
-    } = job_renderer;
-    cache.jobs = records.into_inner().unwrap_or_default().into_iter().collect();
-    let mut rendered = rendered.into_inner().unwrap_or_default();
-    rendered.sort();
-    let mut files = collect_all(outputs).unwrap_or_else(|err| {
-        errors.extend(err.diagnostics);
-        Vec::new()
-    });
-    files.extend(statics);
+    let mut files: Vec<OutputFile> = statics;
     files.extend(analysis.files.into_iter().map(|f| OutputFile {
         path: f.path,
         bytes: Bytes::Owned(f.json.into_bytes()),
@@ -339,9 +377,76 @@ pub fn render_cached(
     warnings.extend(content.warnings.iter().cloned());
     warnings.extend(i18n.warnings.iter().cloned());
     warnings.extend(i18n.missing_reports());
-    if let Err(err) = output::check_collisions(&files) {
-        errors.extend(err.diagnostics);
+
+    // Writing as it renders: every path is known before anything is rendered, so collisions
+    // and whatever stands in the way are found before a single file is written.
+    let writer = match output {
+        Some(dir) if errors.is_empty() => {
+            let mut listed: Vec<(String, String)> = jobs
+                .iter()
+                .map(|job| (job.output_path(&config, &content), job.source(&config, &content)))
+                .collect();
+            listed.extend(files.iter().map(|f| (f.path.clone(), f.source.clone())));
+            let writer = output::Writer::open(dir, &listed)?;
+            let staged: Vec<Result<bool>> = files.par_iter().map(|file| writer.put(file)).collect();
+            if let Err(err) = collect_all(staged) {
+                writer.abort();
+                return Err(err);
+            }
+            files.clear();
+            Some(writer)
+        }
+        _ => None,
+    };
+    let outputs: Vec<Result<Option<OutputFile>>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, text) = render_job(&job_renderer, &data, &config_value, job)?;
+            let expected = job.output_path(&config, &content);
+            if path != expected {
+                return Err(Error::new(Diagnostic::error(
+                    job.source(&config, &content),
+                    format!("internal error: rendered to {path}, listed as {expected}"),
+                )));
+            }
+            let file = OutputFile {
+                path,
+                bytes: Bytes::Text(text),
+                source: job.source(&config, &content),
+            };
+            match &writer {
+                Some(writer) => writer.put(&file).map(|_| None),
+                None => Ok(Some(file)),
+            }
+        })
+        .collect();
+    let JobRenderer {
+        records, rendered, ..
+    } = job_renderer;
+    if cache.retain {
+        cache.jobs = records.into_inner().unwrap_or_default().into_iter().collect();
     }
+    let mut rendered = rendered.into_inner().unwrap_or_default();
+    rendered.sort();
+    match collect_all(outputs) {
+        Ok(made) => files.extend(made.into_iter().flatten()),
+        Err(err) => errors.extend(err.diagnostics),
+    }
+    let written = match writer {
+        Some(writer) if errors.is_empty() => Some(writer.commit()?),
+        Some(writer) => {
+            writer.abort();
+            None
+        }
+        None => {
+            let listed: Vec<(String, String)> =
+                files.iter().map(|f| (f.path.clone(), f.source.clone())).collect();
+            if let Err(err) = output::check_collisions(&listed) {
+                errors.extend(err.diagnostics);
+            }
+            None
+        }
+    };
     Ok(Rendering {
         config,
         i18n,
@@ -349,6 +454,7 @@ pub fn render_cached(
         files,
         warnings,
         rendered,
+        written,
     })
 }
 
@@ -405,21 +511,25 @@ fn render_markdown(
         .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images))
         .collect();
     // Only renders without errors are kept: a broken page is rendered (and reported) again.
-    cache.markdown = content_ref
-        .pages
-        .iter()
-        .map(|p| (p.file.shown_as.clone(), p.file.lang))
-        .zip(&pages)
-        .chain(
-            content_ref
-                .sections
-                .iter()
-                .map(|s| (s.shown_as(), s.lang))
-                .zip(&sections),
-        )
-        .filter(|(_, (_, rendered))| rendered.errors.is_empty())
-        .map(|(key, (hash, rendered))| (key, (*hash, rendered.clone())))
-        .collect();
+    if !cache.retain {
+        cache.markdown.clear();
+    } else {
+        cache.markdown = content_ref
+            .pages
+            .iter()
+            .map(|p| (p.file.shown_as.clone(), p.file.lang))
+            .zip(&pages)
+            .chain(
+                content_ref
+                    .sections
+                    .iter()
+                    .map(|s| (s.shown_as(), s.lang))
+                    .zip(&sections),
+            )
+            .filter(|(_, (_, rendered))| rendered.errors.is_empty())
+            .map(|(key, (hash, rendered))| (key, (*hash, rendered.clone())))
+            .collect();
+    }
     let pages = pages.into_iter().map(|(_, r)| r);
     let sections = sections.into_iter().map(|(_, r)| r);
     let mut errors = Vec::new();

@@ -519,7 +519,11 @@ fn input_that_would_overflow_a_parser_is_an_error_on_the_page_and_the_server_goe
     expect_event(&events, "ok");
     site.write(
         ARTICLE,
-        &article(&format!("{{{{ note(kind={}{}) }}}}", "[".repeat(5429), "]".repeat(5429))),
+        &article(&format!(
+            "{{{{ note(kind={}{}) }}}}",
+            "[".repeat(5429),
+            "]".repeat(5429)
+        )),
     );
     let error = expect_event(&events, "build-error");
     assert!(error.contains("content/news/bien-gioi.md:6:1"), "{error}");

@@ -59,12 +59,23 @@ struct Parsed {
 
 impl Content {
     pub fn load(config: &Config, options: LoadOptions) -> Result<Content> {
-        Content::load_cached(config, options, &ParseCache::default())
+        Content::load_keeping(config, options, &ParseCache::default(), false)
     }
 
     /// Like `load`, reusing the front matter and text of files that have not changed since
     /// `cache` saw them; the returned content carries the cache for the next load.
     pub fn load_cached(config: &Config, options: LoadOptions, cache: &ParseCache) -> Result<Content> {
+        Content::load_keeping(config, options, cache, true)
+    }
+
+    /// Like `load_cached`; `keep` says whether to hand a parse cache to the next load (a
+    /// one-time build does not, and so holds no second copy of every text).
+    pub fn load_keeping(
+        config: &Config,
+        options: LoadOptions,
+        cache: &ParseCache,
+        keep: bool,
+    ) -> Result<Content> {
         let content_dir = config.content_dir();
         let mut found = Vec::new();
         let mut assets = Vec::new();
@@ -82,6 +93,7 @@ impl Content {
         let parse_cache = ParseCache {
             files: parsed
                 .iter()
+                .filter(|_| keep)
                 .filter_map(|(p, stamp)| {
                     let stamp = (*stamp)?;
                     Some((

@@ -292,6 +292,17 @@ fn render_into(
     } else {
         crate::search::analyze(&config, &content, &i18n)
     };
+    if output.is_some() && !cache.retain {
+        // A build that writes as it renders needs the Markdown source and the plain text no more: both are
+        // as big as the site's text, and the pages are about to be rendered from their HTML.
+        for page in &mut content.pages {
+            page.body = String::new();
+            page.rendered.text = String::new();
+        }
+        for section in &mut content.sections {
+            section.body = String::new();
+        }
+    }
     for (page, words) in content.pages.iter_mut().zip(&analysis.word_counts) {
         page.rendered.word_count = *words;
         page.rendered.reading_time = crate::text::reading_time(*words);

@@ -497,7 +497,7 @@ fn render_markdown(
             if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
                 && *seen == key
             {
-                return (key, rendered.clone());
+                return (key, rendered.clone(), true);
             }
             let cx = RenderContext {
                 config,
@@ -508,24 +508,24 @@ fn render_markdown(
                 lang,
                 images,
             };
-            (key, markdown.render(body, &cx))
+            (key, markdown.render(body, &cx), false)
         };
-    let pages: Vec<(u64, Rendered)> = content_ref
+    let pages: Vec<(u64, Rendered, bool)> = content_ref
         .pages
         .par_iter()
         .zip(images.par_iter())
         .map(|(p, images)| render(&p.body, &p.file.shown_as, p.body_line, p.file.lang, images))
         .collect();
-    let sections: Vec<(u64, Rendered)> = content_ref
+    let sections: Vec<(u64, Rendered, bool)> = content_ref
         .sections
         .par_iter()
         .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images))
         .collect();
     // Only renders without errors are kept: a broken page is rendered (and reported) again.
-    if !cache.retain {
-        cache.markdown.clear();
-    } else {
-        cache.markdown = content_ref
+    // Entries that were reused move to the new cache as they are; only new renders are copied.
+    let mut old = std::mem::take(&mut cache.markdown);
+    if cache.retain {
+        let keys = content_ref
             .pages
             .iter()
             .map(|p| (p.file.shown_as.clone(), p.file.lang))
@@ -536,13 +536,19 @@ fn render_markdown(
                     .iter()
                     .map(|s| (s.shown_as(), s.lang))
                     .zip(&sections),
-            )
-            .filter(|(_, (_, rendered))| rendered.errors.is_empty())
-            .map(|(key, (hash, rendered))| (key, (*hash, rendered.clone())))
-            .collect();
+            );
+        for (key, (hash, rendered, reused)) in keys {
+            if *reused {
+                if let Some(entry) = old.remove(&key) {
+                    cache.markdown.insert(key, entry);
+                }
+            } else if rendered.errors.is_empty() {
+                cache.markdown.insert(key, (*hash, rendered.clone()));
+            }
+        }
     }
-    let pages = pages.into_iter().map(|(_, r)| r);
-    let sections = sections.into_iter().map(|(_, r)| r);
+    let pages = pages.into_iter().map(|(_, r, _)| r);
+    let sections = sections.into_iter().map(|(_, r, _)| r);
     let mut errors = Vec::new();
     let mut keep = |mut rendered: Rendered| {
         for diagnostic in std::mem::take(&mut rendered.errors) {

@@ -478,17 +478,25 @@ impl Content {
         for index in 0..self.sections.len() {
             let sort_by = self.sections[index].meta.sort_by.unwrap_or(SortBy::Date);
             let mut pages = std::mem::take(&mut self.sections[index].pages);
-            let by_file = |p: &PageId| self.page(*p).file.shown_as.clone();
+            // Ties fall back to the file name, compared in place (no copy per comparison).
+            let by_file =
+                |a: &PageId, b: &PageId| self.page(*a).file.shown_as.cmp(&self.page(*b).file.shown_as);
             match sort_by {
-                SortBy::Date => pages.sort_by_key(|p| {
-                    let date = self.page(*p).meta.date.map(|d| d.timestamp());
-                    (std::cmp::Reverse(date), by_file(p))
+                SortBy::Date => pages.sort_by(|a, b| {
+                    let date = |p: &PageId| self.page(*p).meta.date.map(|d| d.timestamp());
+                    date(b).cmp(&date(a)).then_with(|| by_file(a, b))
                 }),
-                SortBy::Weight => {
-                    pages.sort_by_key(|p| (self.page(*p).meta.weight.unwrap_or(i64::MAX), by_file(p)));
-                }
-                SortBy::Title => pages.sort_by_key(|p| (self.page(*p).title.to_lowercase(), by_file(p))),
-                SortBy::None => pages.sort_by_key(by_file),
+                SortBy::Weight => pages.sort_by(|a, b| {
+                    let weight = |p: &PageId| self.page(*p).meta.weight.unwrap_or(i64::MAX);
+                    weight(a).cmp(&weight(b)).then_with(|| by_file(a, b))
+                }),
+                SortBy::Title => pages.sort_by_cached_key(|p| {
+                    (
+                        self.page(*p).title.to_lowercase(),
+                        self.page(*p).file.shown_as.clone(),
+                    )
+                }),
+                SortBy::None => pages.sort_by(by_file),
             }
             for (i, id) in pages.iter().enumerate() {
                 let page = &mut self.pages[id.0 as usize];

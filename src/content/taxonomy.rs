@@ -88,12 +88,12 @@ pub fn collect(config: &Config, content: &Content) -> Result<Vec<TaxonomyTerms>>
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             for term in &mut terms {
-                term.pages.sort_by_key(|id| {
-                    let page = content.page(*id);
-                    (
-                        std::cmp::Reverse(page.meta.date.map(|d| d.timestamp())),
-                        page.file.shown_as.clone(),
-                    )
+                term.pages.sort_by(|a, b| {
+                    let (a, b) = (content.page(*a), content.page(*b));
+                    let date = |p: &crate::content::Page| p.meta.date.map(|d| d.timestamp());
+                    date(b)
+                        .cmp(&date(a))
+                        .then_with(|| a.file.shown_as.cmp(&b.file.shown_as))
                 });
             }
             all.push(TaxonomyTerms {

@@ -244,12 +244,18 @@ fn related(config: &Config, content: &Content, id: PageId) -> Vec<PageId> {
             }
         }
     }
-    let mut ranked: Vec<(PageId, usize)> = shared.into_iter().collect();
-    ranked.sort_by_key(|(p, count)| {
+    let rank = |(p, count): &(PageId, usize)| {
         let date = content.page(*p).meta.date.map(|d| d.timestamp());
         (std::cmp::Reverse(*count), std::cmp::Reverse(date), *p)
-    });
-    ranked.into_iter().take(3).map(|(p, _)| p).collect()
+    };
+    // Only the best three are needed: pick them without sorting every candidate.
+    let mut ranked: Vec<(PageId, usize)> = shared.into_iter().collect();
+    if ranked.len() > 3 {
+        ranked.select_nth_unstable_by_key(2, rank);
+        ranked.truncate(3);
+    }
+    ranked.sort_by_key(rank);
+    ranked.into_iter().map(|(p, _)| p).collect()
 }
 
 #[derive(Serialize)]

@@ -267,7 +267,7 @@ fn news_archives_by_year_and_month() {
     let site = Site::sample();
     site.build(&[]);
     let month = site.public("news/2014/12/index.html");
-    assert!(month.contains("<h1>tháng 12 năm 2014</h1>"));
+    assert!(month.contains("<h1>Tháng 12 năm 2014</h1>"));
     assert!(main_of(&month).contains("hoi-nhap-quoc-te-thu-hut-dau-tu"));
     assert!(site.public("km/news/2014/index.html").contains("<h1>២០១៤</h1>"));
     assert!(

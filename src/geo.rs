@@ -71,7 +71,9 @@ pub fn route_view_in(
     geojson_url: String,
 ) -> Option<RouteView> {
     let numbers = crate::i18n::format::Numbers::for_language(language);
-    route_view_with(key, title, stops, border, geojson_url, &|n| numbers.integer(n as u64))
+    route_view_with(key, title, stops, border, geojson_url, &|n| {
+        numbers.integer(n as u64)
+    })
 }
 
 fn route_view_with(
@@ -305,7 +307,11 @@ mod tests {
         };
         let stops = [stop("ក", 12.0), stop("ខ", 12.1)];
         let route = route_view_in(&khmer, "x", "x", &stops, &[], String::new()).unwrap();
-        assert!(route.svg.contains(">១</text>") && route.svg.contains(">២</text>"), "{}", route.svg);
+        assert!(
+            route.svg.contains(">១</text>") && route.svg.contains(">២</text>"),
+            "{}",
+            route.svg
+        );
         let plain = route_view("x", "x", &stops, &[], String::new()).unwrap();
         assert!(plain.svg.contains(">1</text>"));
     }

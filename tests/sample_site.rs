@@ -90,7 +90,8 @@ fn dates_read_naturally_in_each_language() {
     site.build(&[]);
     let key = "news/hoi-nhap-quoc-te-thu-hut-dau-tu/index.html";
     assert!(
-        site.public(&format!("km/{key}")).contains("ចុះផ្សាយ៖ ថ្ងៃទី២២ ខែធ្នូ ឆ្នាំ២០១៤"),
+        site.public(&format!("km/{key}"))
+            .contains("ចុះផ្សាយ៖ ថ្ងៃទី២២ ខែធ្នូ ឆ្នាំ២០១៤"),
         "Khmer digits and month, in the formal house style"
     );
     assert!(

@@ -538,7 +538,10 @@ mod tests {
         let en = i18n.plural_forms(1, "hits", "count").unwrap();
         assert_eq!(
             en,
-            vec![("one", "__COUNT__ result".to_owned()), ("other", "__COUNT__ results".to_owned())]
+            vec![
+                ("one", "__COUNT__ result".to_owned()),
+                ("other", "__COUNT__ results".to_owned())
+            ]
         );
         let (_dir, i18n) = site_with(&[("km", "hits = លទ្ធផល { $count }\n")]);
         assert_eq!(

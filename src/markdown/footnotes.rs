@@ -14,7 +14,10 @@ pub(crate) fn localise(html: &str, lang: usize, strings: &dyn ShortcodeRenderer)
     // `1` or `1-2` (second reference to footnote 1) in the language's digits.
     let digits = |text: &str| -> String {
         text.split('-')
-            .map(|part| part.parse::<u64>().map_or_else(|_| part.to_owned(), |n| strings.integer(n, lang)))
+            .map(|part| {
+                part.parse::<u64>()
+                    .map_or_else(|_| part.to_owned(), |n| strings.integer(n, lang))
+            })
             .collect::<Vec<_>>()
             .join("-")
     };

@@ -157,7 +157,10 @@ impl ShortcodeRenderer for Renderer {
     }
 
     fn ui_string(&self, key: &str, lang: usize, args: &[(&str, &str)]) -> Option<String> {
-        let args = fluent_args(args.iter().map(|(name, value)| (*name, FluentArg::Text((*value).to_owned()))));
+        let args = fluent_args(
+            args.iter()
+                .map(|(name, value)| (*name, FluentArg::Text((*value).to_owned()))),
+        );
         self.i18n.translate(lang, key, Some(&args)).ok()
     }
 

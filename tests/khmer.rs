@@ -198,3 +198,54 @@ fn a_page_silences_lint_rules_in_its_front_matter() {
     assert!(!report.contains("content/news/kiem-tra.km.md:"), "{report}");
     assert!(!report.contains("unknown"), "{report}");
 }
+
+/// The search status after typing `query` on `page`.
+fn search_status(browser: &mut common::browser::Browser, page: &str, query: &str) -> String {
+    let tab = browser.open(page);
+    browser.wait_for(
+        &tab,
+        "document.querySelector('[data-search]').dataset.ready === 'true'",
+        20,
+    );
+    let typed = serde_json::to_string(query).unwrap();
+    browser.eval(
+        &tab,
+        &format!(
+            "(() => {{ const i = document.querySelector('#search-input'); i.value = {typed}; i.dispatchEvent(new Event('input')); }})()"
+        ),
+    );
+    browser.wait_for(
+        &tab,
+        "document.querySelector('[data-search-status]').textContent.length > 0",
+        20,
+    );
+    browser
+        .eval(&tab, "document.querySelector('[data-search-status]').textContent")
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn search_counts_agree_in_number_and_use_the_page_digits() {
+    let Some(chromium) = common::browser::chromium() else {
+        return;
+    };
+    let site = Site::fixture("khmer");
+    let port = common::server::free_port();
+    let www = site.root().join("www");
+    let base = format!("http://127.0.0.1:{port}/");
+    site.build(&["--base-url", &base, "--output", www.to_str().unwrap()]);
+    let _server = common::server::StaticServer::start(&www, port);
+    let mut browser = common::browser::Browser::launch(&chromium);
+
+    let one = search_status(&mut browser, &format!("{base}en/search/"), "minutes");
+    assert_eq!(one, "1 result");
+    let two = search_status(&mut browser, &format!("{base}en/search/"), "border");
+    assert_eq!(two, "2 results");
+    let khmer = search_status(&mut browser, &format!("{base}km/search/"), "ព្រំដែន");
+    assert_eq!(
+        khmer, "លទ្ធផល ២",
+        "Khmer digits, which Chromium does not print by itself"
+    );
+}

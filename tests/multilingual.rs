@@ -171,8 +171,8 @@ fn hide_policy_leaves_untranslated_articles_out() {
     assert!(!site.exists("km/news/dau-tu/index.html"));
     let vi = site.public("news/dau-tu/index.html");
     assert!(
-        vi.contains("<span class=\"unavailable\" lang=\"km\""),
-        "switcher marks Khmer unavailable"
+        vi.contains("<span class=\"unavailable\" title=\"Chưa có bản tiếng Khmer\"><span lang=\"km\">"),
+        "switcher marks Khmer unavailable, naming it in Vietnamese"
     );
     assert!(!site.public("km/atom.xml").contains("dau-tu"));
 }

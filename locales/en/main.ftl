@@ -169,7 +169,3 @@ list-separator = {", "}
 language-name-vi = Vietnamese
 language-name-en = English
 language-name-km = Khmer
-
-# Wide screens: the side column's headings.
-aside-latest = Latest news
-aside-tags = Tags

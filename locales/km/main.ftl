@@ -76,6 +76,3 @@ list-separator = {" "}
 language-name-vi = ភាសាវៀតណាម
 language-name-en = ភាសាអង់គ្លេស
 language-name-km = ភាសាខ្មែរ
-
-aside-latest = ព័ត៌មានថ្មីៗ
-aside-tags = ស្លាក

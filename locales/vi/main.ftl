@@ -76,6 +76,3 @@ list-separator = {", "}
 language-name-vi = tiếng Việt
 language-name-en = tiếng Anh
 language-name-km = tiếng Khmer
-
-aside-latest = Tin mới nhất
-aside-tags = Từ khóa

@@ -249,3 +249,29 @@ fn search_counts_agree_in_number_and_use_the_page_digits() {
         "Khmer digits, which Chromium does not print by itself"
     );
 }
+
+#[test]
+fn wide_screens_get_a_side_column_outside_main() {
+    let site = built();
+    let article = site.public("km/news/hop-tac/index.html");
+    let main_end = article.find("</main>").unwrap();
+    let side = article
+        .find("<aside class=\"side\"")
+        .expect("an article has a side column");
+    assert!(
+        side > main_end,
+        "the side column is a landmark of its own, after <main>"
+    );
+    assert!(article[side..].contains("terms-tags"), "with the article's tags");
+    let section = site.public("news/index.html");
+    let side = section
+        .find("<aside class=\"side\"")
+        .expect("a section has a side column");
+    assert!(section[side..].contains("Tháng 7 năm 2014"), "with its archives");
+    let css = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/themes/default/static/css/style.css"
+    ))
+    .unwrap();
+    assert!(css.contains(".layout:has(> .side) { display: grid;"));
+}

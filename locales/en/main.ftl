@@ -169,3 +169,7 @@ list-separator = {", "}
 language-name-vi = Vietnamese
 language-name-en = English
 language-name-km = Khmer
+
+# aria-label of the side column (tags, related articles, archives): beside the page on wide
+# screens, after it on phones.
+aside-label = See also

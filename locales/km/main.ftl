@@ -76,3 +76,4 @@ list-separator = {" "}
 language-name-vi = ភាសាវៀតណាម
 language-name-en = ភាសាអង់គ្លេស
 language-name-km = ភាសាខ្មែរ
+aside-label = មើលផងដែរ

@@ -76,3 +76,4 @@ list-separator = {", "}
 language-name-vi = tiếng Việt
 language-name-en = tiếng Anh
 language-name-km = tiếng Khmer
+aside-label = Xem thêm

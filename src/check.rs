@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Content;
@@ -129,6 +130,7 @@ pub fn check(options: &BuildOptions) -> Result<Report> {
     diagnostics.extend(translation_warnings(&rendering));
     diagnostics.extend(string_warnings(&rendering));
     diagnostics.extend(page_warnings(&rendering.content));
+    diagnostics.extend(language_lint(&rendering));
     diagnostics.extend(schedule_notes(&rendering));
     Ok(Report { diagnostics })
 }
@@ -268,6 +270,48 @@ fn page_warnings(content: &Content) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The language lint (`lint.rs`) over every content file as saved, in its own language.
+fn language_lint(rendering: &Rendering) -> Vec<Diagnostic> {
+    let config = &rendering.config;
+    let content = &rendering.content;
+    let styles: Vec<Option<crate::lint::NumberStyle>> = config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(lang, language)| {
+            let name = format!("{} ({})", language.name, language.code);
+            crate::lint::NumberStyle::of(rendering.i18n.formats(lang), &name)
+        })
+        .collect();
+    // Fallbacks show another language's file: it is linted as that language's.
+    let pages = content
+        .pages
+        .iter()
+        .filter(|p| p.original.is_none())
+        .map(|p| (&p.file, &p.meta));
+    let sections = content
+        .sections
+        .iter()
+        .filter(|s| s.fallback_from.is_none())
+        .filter_map(|s| s.file.as_ref().map(|f| (f, &s.meta)));
+    let files: Vec<_> = pages.chain(sections).collect();
+    files
+        .par_iter()
+        .flat_map_iter(|(file, meta)| {
+            // The loader read the file already; one that cannot be read again was reported.
+            let Ok(text) = std::fs::read_to_string(&file.path) else {
+                return Vec::new();
+            };
+            crate::lint::lint_file(
+                &file.shown_as,
+                &text,
+                styles[file.lang].as_ref(),
+                &meta.lint.allow,
+            )
+        })
+        .collect()
 }
 
 fn schedule_notes(rendering: &Rendering) -> Vec<Diagnostic> {

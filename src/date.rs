@@ -245,10 +245,13 @@ pub enum DateStyle {
     /// Month and year, for archives.
     Month,
     Year,
+    /// The written-out date of official documents: `ngày 25 tháng 7 năm 2014`,
+    /// `ថ្ងៃទី២៥ ខែកក្កដា ឆ្នាំ២០១៤` (the long style in other languages).
+    Formal,
 }
 
 impl DateStyle {
-    pub const NAMES: &'static str = "short, medium, long, full, weekday, month, year";
+    pub const NAMES: &'static str = "short, medium, long, full, weekday, month, year, formal";
 
     pub fn parse(name: &str) -> Option<DateStyle> {
         Some(match name {
@@ -259,6 +262,7 @@ impl DateStyle {
             "weekday" => DateStyle::Weekday,
             "month" => DateStyle::Month,
             "year" => DateStyle::Year,
+            "formal" => DateStyle::Formal,
             _ => return None,
         })
     }

@@ -49,12 +49,40 @@ pub fn located(stops: &[Stop]) -> Option<Vec<(&Stop, f64, f64)>> {
 }
 
 /// `key` tells this route's map apart from others on the same page (its ids must be unique).
+/// The map's stop numbers are ASCII: for data files (GeoJSON), not for pages.
 pub fn route_view(
     key: &str,
     title: &str,
     stops: &[Stop],
     border: &[(f64, f64)],
     geojson_url: String,
+) -> Option<RouteView> {
+    route_view_with(key, title, stops, border, geojson_url, &|n| n.to_string())
+}
+
+/// Like `route_view`, with the map's stop numbers written as `language` writes numbers
+/// (១ ២ ៣ on a Khmer page with `numerals = "khmr"`), like the itinerary beside it.
+pub fn route_view_in(
+    language: &crate::config::Language,
+    key: &str,
+    title: &str,
+    stops: &[Stop],
+    border: &[(f64, f64)],
+    geojson_url: String,
+) -> Option<RouteView> {
+    let numbers = crate::i18n::format::Numbers::for_language(language);
+    route_view_with(key, title, stops, border, geojson_url, &|n| {
+        numbers.integer(n as u64)
+    })
+}
+
+fn route_view_with(
+    key: &str,
+    title: &str,
+    stops: &[Stop],
+    border: &[(f64, f64)],
+    geojson_url: String,
+    number: &dyn Fn(usize) -> String,
 ) -> Option<RouteView> {
     let points = located(stops)?;
     let mut views = Vec::with_capacity(points.len());
@@ -78,7 +106,7 @@ pub fn route_view(
             total_km: total,
         });
     }
-    let svg = svg_map(key, title, &views, border);
+    let svg = svg_map(key, title, &views, border, number);
     Some(RouteView {
         stops: views,
         total_km: total,
@@ -93,7 +121,13 @@ fn escape(text: &str) -> String {
 
 /// An equirectangular projection around the route (x scaled by the cosine of the mean
 /// latitude), fitted to a 640 × 420 view box with a margin for labels.
-fn svg_map(key: &str, title: &str, stops: &[StopView], border: &[(f64, f64)]) -> String {
+fn svg_map(
+    key: &str,
+    title: &str,
+    stops: &[StopView],
+    border: &[(f64, f64)],
+    number: &dyn Fn(usize) -> String,
+) -> String {
     const WIDTH: f64 = 640.0;
     const HEIGHT: f64 = 420.0;
     const MARGIN: f64 = 56.0;
@@ -184,7 +218,7 @@ fn svg_map(key: &str, title: &str, stops: &[StopView], border: &[(f64, f64)]) ->
         svg.push_str(&format!(
             "<g class=\"map-stop\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\"/><text class=\"map-number\" x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text><text class=\"map-label\" x=\"{lx:.1}\" y=\"{ly:.1}\" text-anchor=\"{anchor}\">{}</text></g>",
             y + 4.0,
-            stop.number,
+            number(stop.number),
             escape(&stop.name)
         ));
     }
@@ -250,5 +284,35 @@ mod tests {
         .unwrap();
         assert!((route.total_km - 11.1).abs() < 0.1, "{}", route.total_km);
         assert!(route.svg.starts_with("<svg") && route.svg.contains("map-route"));
+    }
+
+    #[test]
+    fn khmer_maps_number_their_stops_in_khmer_digits() {
+        let stop = |name: &str, lat: f64| Stop {
+            name: name.into(),
+            lat: Some(lat),
+            lon: Some(107.7),
+            ..Stop::default()
+        };
+        let khmer = crate::config::Language {
+            code: "km".into(),
+            name: "ខ្មែរ".into(),
+            locale: "km-KH".into(),
+            title: String::new(),
+            description: String::new(),
+            prefix: "km/".into(),
+            numerals: Some("khmr".into()),
+            date_format: "long".into(),
+            untranslated: crate::config::Untranslated::Hide,
+        };
+        let stops = [stop("ក", 12.0), stop("ខ", 12.1)];
+        let route = route_view_in(&khmer, "x", "x", &stops, &[], String::new()).unwrap();
+        assert!(
+            route.svg.contains(">១</text>") && route.svg.contains(">២</text>"),
+            "{}",
+            route.svg
+        );
+        let plain = route_view("x", "x", &stops, &[], String::new()).unwrap();
+        assert!(plain.svg.contains(">1</text>"));
     }
 }

@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod images;
 pub mod input;
 pub mod jobs;
+pub mod lint;
 pub mod markdown;
 pub mod new;
 pub mod output;

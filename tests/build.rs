@@ -34,7 +34,7 @@ fn translations_are_linked_by_file_name_in_the_switcher() {
     // A page with no English version says so instead of linking nowhere.
     let untranslated = site.public("news/dau-tu/index.html");
     assert!(untranslated.contains(
-        "<span class=\"unavailable\" lang=\"en\" title=\"Chưa có phiên bản English\">English</span>"
+        "<span class=\"unavailable\" title=\"Chưa có bản tiếng Anh\"><span lang=\"en\">English</span></span>"
     ));
 }
 

@@ -90,8 +90,9 @@ fn dates_read_naturally_in_each_language() {
     site.build(&[]);
     let key = "news/hoi-nhap-quoc-te-thu-hut-dau-tu/index.html";
     assert!(
-        site.public(&format!("km/{key}")).contains("ចុះផ្សាយ៖ ២២ ធ្នូ ២០១៤"),
-        "Khmer digits and month"
+        site.public(&format!("km/{key}"))
+            .contains("ចុះផ្សាយ៖ ថ្ងៃទី២២ ខែធ្នូ ឆ្នាំ២០១៤"),
+        "Khmer digits and month, in the formal house style"
     );
     assert!(
         site.public(key).contains("Đăng ngày Thứ Hai, 22/12/2014"),

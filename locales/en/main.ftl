@@ -19,7 +19,7 @@ nav-about = About us
 language-switcher = Language
 
 # Tooltip (title) of a language link when this page has no version in that language.
-# $language: the name of the language, e.g. "Tiếng Việt".
+# $language: the name of that language in the reader's language (language-name-…).
 translation-unavailable = Not available in { $language }
 
 # Visually hidden marker after the current language in the language switcher.
@@ -113,8 +113,12 @@ search-title = Search
 search-label = Search the news and pages
 search-button = Search
 search-all-languages = Search in all languages
-# Search page: how many results; $count is already formatted
-search-count = { $count } results
+# Search page: how many results. Every plural form is written into the page at build time and
+# the browser picks one for the count (with { $count } in the page's digits).
+search-count = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
 search-none = Nothing found. Try other words, or fewer of them.
 search-failed = The search index could not be loaded. Please try again.
 search-needs-javascript = Search needs JavaScript. You can still browse the news by section, tag and month.
@@ -143,3 +147,29 @@ footer-feed-rss = News feed (RSS)
 
 # Main navigation: the tourism routes
 nav-routes = Tourism routes
+
+# Label read out for a footnote's back-link (the ↩ after the note); $number is the footnote's
+# number, or "1-2" for the second place that cites footnote 1.
+footnote-back = Back to reference { $number }
+
+# Visually hidden text after "Read more", naming the article for screen-reader users.
+read-more-context = : { $title }
+
+# How many articles a tag or month has, after its name in a list.
+count-in-list = ({ $count })
+
+# Page title of a monthly or yearly archive: the section, then the period.
+archive-title = { $section }: { $period }
+
+# Between the names of several authors.
+list-separator = {", "}
+
+# Names of the site's languages in this language (the language switcher's tooltips and the
+# untranslated-article notice).
+language-name-vi = Vietnamese
+language-name-en = English
+language-name-km = Khmer
+
+# aria-label of the side column (tags, related articles, archives): beside the page on wide
+# screens, after it on phones.
+aside-label = See also

@@ -6,7 +6,7 @@ nav-home = ទំព័រដើម
 nav-news = ព័ត៌មាន
 nav-about = អំពីយើង
 language-switcher = ភាសា
-translation-unavailable = ទំព័រនេះមិនទាន់មានជា { $language } នៅឡើយទេ
+translation-unavailable = ទំព័រនេះមិនទាន់មានជា{ $language }នៅឡើយទេ
 current-language = (ភាសាបច្ចុប្បន្ន)
 read-more = អានបន្ត
 published-on = ចុះផ្សាយ៖ { $date }
@@ -23,7 +23,7 @@ pagination-next = ទំព័របន្ទាប់
 pagination-status = ទំព័រទី { $current } នៃ { $total }
 no-articles = មិនទាន់មានអត្ថបទនៅឡើយទេ។
 page-not-found-title = រកមិនឃើញទំព័រ
-page-not-found-body = ទំព័រដែលអ្នកកំពុងស្វែងរកមិនមានទេ ឬត្រូវបានប្ដូរទីតាំងហើយ។ សូមសាកល្បងចូលទៅកាន់ទំព័រដើម ឬបញ្ជីព័ត៌មាន។
+page-not-found-body = ទំព័រដែលលោកអ្នកកំពុងស្វែងរកមិនមានទេ ឬត្រូវបានប្ដូរទីតាំងហើយ។ សូមសាកល្បងចូលទៅកាន់ទំព័រដើម ឬបញ្ជីព័ត៌មាន។
 redirect-notice = ទំព័រនេះត្រូវបានប្ដូរទីតាំងហើយ។ ប្រសិនបើទំព័រថ្មីមិនបើកដោយស្វ័យប្រវត្តិទេ សូមចុចតំណភ្ជាប់នេះ៖
 footer-about = គេហទំព័រព័ត៌មានផ្លូវការរបស់មន្ទីរការបរទេសខេត្តដាក់ណុង
 footer-contact = ទំនាក់ទំនង
@@ -47,7 +47,7 @@ search-all-languages = ស្វែងរកគ្រប់ភាសា
 search-count = លទ្ធផល { $count }
 search-none = រកមិនឃើញទេ។ សូមសាកល្បងពាក្យផ្សេង ឬប្រើពាក្យតិចជាងនេះ។
 search-failed = មិនអាចផ្ទុកទិន្នន័យស្វែងរកបានទេ។ សូមព្យាយាមម្ដងទៀត។
-search-needs-javascript = ការស្វែងរកត្រូវការ JavaScript។ អ្នកនៅតែអាចអានព័ត៌មានតាមផ្នែក ស្លាក និងខែបាន។
+search-needs-javascript = ការស្វែងរកត្រូវការ JavaScript។ លោកអ្នកនៅតែអាចអានព័ត៌មានតាមផ្នែក ស្លាក និងខែបាន។
 
 route-itinerary = កាលវិភាគដំណើរ
 route-map-caption = ផែនទីផ្លូវ៖ ចំណតចំនួន { $stops } ចម្ងាយ { $km } គីឡូម៉ែត្រ គិតជាបន្ទាត់ត្រង់រវាងចំណតនីមួយៗ
@@ -62,7 +62,18 @@ route-download = ទាញយកផ្លូវ (GeoJSON សម្រាប់�
 related-articles = អត្ថបទពាក់ព័ន្ធ
 source-line = ប្រភព៖ { $source }
 
-footer-feed-atom = បណ្ដាញព័ត៌មាន (Atom)
-footer-feed-rss = បណ្ដាញព័ត៌មាន (RSS)
+footer-feed-atom = ព័ត៌មានតាម Atom
+footer-feed-rss = ព័ត៌មានតាម RSS
 
-nav-routes = ផ្លូវទេសចរណ៍
+nav-routes = ខ្សែទេសចរណ៍
+
+footnote-back = ត្រឡប់ទៅកន្លែងយោងលេខ{ $number }
+read-more-context = ៖ { $title }
+count-in-list = ({ $count })
+archive-title = { $section }៖ { $period }
+list-separator = {" "}
+
+language-name-vi = ភាសាវៀតណាម
+language-name-en = ភាសាអង់គ្លេស
+language-name-km = ភាសាខ្មែរ
+aside-label = មើលផងដែរ

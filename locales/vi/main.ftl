@@ -6,7 +6,7 @@ nav-home = Trang chủ
 nav-news = Tin tức
 nav-about = Giới thiệu
 language-switcher = Ngôn ngữ
-translation-unavailable = Chưa có phiên bản { $language }
+translation-unavailable = Chưa có bản { $language }
 current-language = (ngôn ngữ hiện tại)
 read-more = Xem tiếp
 published-on = Đăng ngày { $date }
@@ -66,3 +66,14 @@ footer-feed-atom = Kênh tin (Atom)
 footer-feed-rss = Kênh tin (RSS)
 
 nav-routes = Tuyến du lịch
+
+footnote-back = Quay lại chỗ dẫn chú thích { $number }
+read-more-context = : { $title }
+count-in-list = ({ $count })
+archive-title = { $section }: { $period }
+list-separator = {", "}
+
+language-name-vi = tiếng Việt
+language-name-en = tiếng Anh
+language-name-km = tiếng Khmer
+aside-label = Xem thêm

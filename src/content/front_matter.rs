@@ -50,8 +50,19 @@ pub struct FrontMatter {
     pub stops: Vec<Stop>,
     /// What this translation was made from, written by `mekong translations --mark`.
     pub translation: Option<TranslationRecord>,
+    /// `[lint]`: rules of `mekong check`'s language lint this page silences.
+    #[serde(default)]
+    pub lint: LintSettings,
     #[serde(default)]
     pub extra: toml::Table,
+}
+
+/// `[lint] allow = ["ascii-digits"]`: language-lint rules a page silences (`lint::RULES`).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintSettings {
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -3,7 +3,7 @@
 
 use icu_calendar::{Date as IcuDate, Iso};
 use icu_datetime::DateTimeFormatter;
-use icu_datetime::fieldsets::{self, E, Y, YM, YMD, YMDE};
+use icu_datetime::fieldsets::{self, E, M, Y, YM, YMD, YMDE};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
@@ -20,6 +20,26 @@ pub fn icu_locale(locale: &str, numerals: Option<&str>) -> Result<Locale, String
         .map_err(|_| format!("`{tag}` is not a valid locale; use a BCP 47 tag such as vi-VN, en-US or km-KH"))
 }
 
+/// Whole numbers as one language writes them, for places that have the language but not its
+/// `Formats` (route maps drawn while page values are built).
+pub struct Numbers(Option<DecimalFormatter>);
+
+impl Numbers {
+    pub fn for_language(language: &crate::config::Language) -> Numbers {
+        let formatter = icu_locale(&language.locale, language.numerals.as_deref())
+            .ok()
+            .and_then(|locale| DecimalFormatter::try_new(locale.into(), Default::default()).ok());
+        Numbers(formatter)
+    }
+
+    pub fn integer(&self, value: u64) -> String {
+        match &self.0 {
+            Some(formatter) => formatter.format(&Decimal::from(value)).to_string(),
+            None => value.to_string(),
+        }
+    }
+}
+
 /// Every formatter one language needs, built once.
 pub struct Formats {
     short: DateTimeFormatter<YMD>,
@@ -29,7 +49,12 @@ pub struct Formats {
     weekday_name: DateTimeFormatter<E>,
     month: DateTimeFormatter<YM>,
     year: DateTimeFormatter<Y>,
+    month_name: DateTimeFormatter<M>,
     decimal: DecimalFormatter,
+    /// Digits without grouping, for years and days inside formal dates.
+    digits: DecimalFormatter,
+    /// The language, to pick the formal date's wording.
+    language: String,
     /// The style used when a template does not name one.
     pub house_style: DateStyle,
 }
@@ -47,8 +72,16 @@ impl Formats {
             weekday_name: DateTimeFormatter::try_new(prefs(), fieldsets::E::long()).map_err(err)?,
             month: DateTimeFormatter::try_new(prefs(), YM::long()).map_err(err)?,
             year: DateTimeFormatter::try_new(prefs(), Y::long()).map_err(err)?,
+            month_name: DateTimeFormatter::try_new(prefs(), M::long()).map_err(err)?,
             decimal: DecimalFormatter::try_new(locale.clone().into(), Default::default())
                 .map_err(|e| format!("no number formats for {locale}: {e:?}"))?,
+            digits: DecimalFormatter::try_new(locale.clone().into(), {
+                let mut options = icu_decimal::options::DecimalFormatterOptions::default();
+                options.grouping_strategy = Some(icu_decimal::options::GroupingStrategy::Never);
+                options
+            })
+            .map_err(|e| format!("no number formats for {locale}: {e:?}"))?,
+            language: locale.id.language.as_str().to_owned(),
             house_style,
         })
     }
@@ -65,6 +98,19 @@ impl Formats {
             DateStyle::Weekday => format!("{}, {}", self.weekday_name.format(&iso), self.short.format(&iso)),
             DateStyle::Month => self.month.format(&iso).to_string(),
             DateStyle::Year => self.year.format(&iso).to_string(),
+            DateStyle::Formal => self.formal(date, &iso),
+        }
+    }
+
+    /// The wording of official documents. CLDR has no such pattern, so it is written here
+    /// for the languages that have one; the others use the long date.
+    fn formal(&self, date: &Date, iso: &IcuDate<Iso>) -> String {
+        let number = |n: i64| self.digits.format(&Decimal::from(n)).to_string();
+        let (day, year) = (number(i64::from(date.day)), number(i64::from(date.year)));
+        match self.language.as_str() {
+            "km" => format!("ថ្ងៃទី{day} ខែ{} ឆ្នាំ{year}", self.month_name.format(iso)),
+            "vi" => format!("ngày {day} tháng {} năm {year}", number(i64::from(date.month))),
+            _ => self.long.format(iso).to_string(),
         }
     }
 
@@ -109,6 +155,17 @@ mod tests {
             vi.date(&december_22(), Some(DateStyle::Month)),
             "tháng 12 năm 2014"
         );
+    }
+
+    #[test]
+    fn formal_dates_are_written_out_in_khmer_and_vietnamese() {
+        let july_25 = Date::parse("2014-07-25").unwrap();
+        let km = formats("km-KH", Some("khmr"), DateStyle::Formal);
+        assert_eq!(km.date(&july_25, None), "ថ្ងៃទី២៥ ខែកក្កដា ឆ្នាំ២០១៤");
+        let vi = formats("vi-VN", None, DateStyle::Formal);
+        assert_eq!(vi.date(&july_25, None), "ngày 25 tháng 7 năm 2014");
+        let en = formats("en", None, DateStyle::Formal);
+        assert_eq!(en.date(&july_25, None), "July 25, 2014");
     }
 
     #[test]

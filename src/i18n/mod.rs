@@ -7,7 +7,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::types::FluentNumber;
+use fluent_bundle::types::{FluentNumber, FluentNumberOptions};
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
@@ -19,6 +19,8 @@ use format::Formats;
 
 pub struct I18n {
     codes: Vec<String>,
+    /// Each language's BCP 47 locale.
+    locales: Vec<String>,
     bundles: Vec<FluentBundle<FluentResource>>,
     formats: Vec<Arc<Formats>>,
     /// Every message id each language defines (built-in and the site's).
@@ -71,6 +73,7 @@ impl I18n {
         }
         Ok(I18n {
             codes: config.languages.iter().map(|l| l.code.clone()).collect(),
+            locales: config.languages.iter().map(|l| l.locale.clone()).collect(),
             bundles,
             message_ids,
             message_versions,
@@ -132,6 +135,37 @@ impl I18n {
             return Err(format!("the UI string `{key}` could not be formatted: {err}"));
         }
         Ok(text.into_owned())
+    }
+
+    /// Every plural form of message `key` in language `lang`, by CLDR category (`one`,
+    /// `other`…), with `PLURAL_PLACEHOLDER` where the number `$arg` goes: the page's script
+    /// picks the form for a count it learns only in the browser. Categories the message does
+    /// not tell apart come out with the same text.
+    pub fn plural_forms(
+        &self,
+        lang: usize,
+        key: &str,
+        arg: &str,
+    ) -> std::result::Result<Vec<(&'static str, String)>, String> {
+        let locale = format::icu_locale(&self.locales[lang], None)?;
+        let rules = icu_plurals::PluralRules::try_new_cardinal(locale.into())
+            .map_err(|e| format!("no plural rules for {}: {e:?}", self.locales[lang]))?;
+        let mut forms = Vec::new();
+        for (category, name) in PLURAL_CATEGORIES {
+            // The smallest count of the category stands for it; the formatter prints the
+            // placeholder instead of the number.
+            let Some(sample) = (0u32..1000).find(|n| rules.category_for(*n) == category) else {
+                continue;
+            };
+            let options = FluentNumberOptions {
+                minimum_integer_digits: Some(PLACEHOLDER_DIGITS),
+                ..Default::default()
+            };
+            let mut args = FluentArgs::new();
+            args.set(arg.to_owned(), FluentNumber::new(f64::from(sample), options));
+            forms.push((name, self.translate(lang, key, Some(&args))?));
+        }
+        Ok(forms)
     }
 
     /// Warnings for every UI string a language lacked, once per message and language.
@@ -378,6 +412,22 @@ fn register_functions(bundle: &mut FluentBundle<FluentResource>, language: &Lang
     });
 }
 
+/// What `plural_forms` puts where the count goes; the page's script replaces it.
+pub const PLURAL_PLACEHOLDER: &str = "__COUNT__";
+
+/// A `minimumIntegerDigits` no message asks for: marks the number `plural_forms` passes, so
+/// the formatter prints `PLURAL_PLACEHOLDER` while plural selection still sees the number.
+const PLACEHOLDER_DIGITS: usize = 999_983;
+
+const PLURAL_CATEGORIES: [(icu_plurals::PluralCategory, &str); 6] = [
+    (icu_plurals::PluralCategory::Zero, "zero"),
+    (icu_plurals::PluralCategory::One, "one"),
+    (icu_plurals::PluralCategory::Two, "two"),
+    (icu_plurals::PluralCategory::Few, "few"),
+    (icu_plurals::PluralCategory::Many, "many"),
+    (icu_plurals::PluralCategory::Other, "other"),
+];
+
 /// ICU's number formatter for a language, memoized per bundle.
 struct IcuNumbers(icu_decimal::DecimalFormatter);
 
@@ -400,6 +450,9 @@ fn format_number<const KHMER_DIGITS: bool>(
     let FluentValue::Number(number) = value else {
         return None;
     };
+    if number.options.minimum_integer_digits == Some(PLACEHOLDER_DIGITS) {
+        return Some(PLURAL_PLACEHOLDER.to_owned());
+    }
     let digits = number.options.minimum_fraction_digits;
     let text = match digits {
         Some(d) => format!("{:.d$}", number.value),
@@ -474,6 +527,27 @@ mod tests {
             Some(&args(&[("count", FluentArg::Number(2500.0))])),
         );
         assert_eq!(many.unwrap(), "2,500 articles");
+    }
+
+    #[test]
+    fn plural_forms_come_out_for_every_category_of_the_language() {
+        let (_dir, i18n) = site_with(&[(
+            "en",
+            "hits = { $count ->\n    [one] { $count } result\n   *[other] { $count } results\n}\n",
+        )]);
+        let en = i18n.plural_forms(1, "hits", "count").unwrap();
+        assert_eq!(
+            en,
+            vec![
+                ("one", "__COUNT__ result".to_owned()),
+                ("other", "__COUNT__ results".to_owned())
+            ]
+        );
+        let (_dir, i18n) = site_with(&[("km", "hits = លទ្ធផល { $count }\n")]);
+        assert_eq!(
+            i18n.plural_forms(2, "hits", "count").unwrap(),
+            vec![("other", "លទ្ធផល __COUNT__".to_owned())]
+        );
     }
 
     #[test]

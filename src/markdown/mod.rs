@@ -1,6 +1,7 @@
 //! Markdown to HTML with comrak: GFM, footnotes, heading ids, a table of contents,
 //! syntect highlighting with CSS classes, `@/` internal links and shortcodes.
 
+mod footnotes;
 pub mod shortcodes;
 
 use std::collections::{HashSet, VecDeque};
@@ -149,6 +150,7 @@ impl Markdown {
                 "the Markdown could not be turned into HTML",
             ));
         }
+        html = footnotes::localise(&html, cx.lang, cx.shortcodes);
         if !shortcode_html.is_empty() {
             html = insert_shortcode_html(&html, shortcode_html);
         }

@@ -3,7 +3,9 @@
 
 use serde_json::{Map, Value};
 
-/// Renders a shortcode template; implemented by the template renderer.
+/// What Markdown rendering asks of the template layer: shortcode templates, and the UI strings
+/// and digits of the text it adds itself (footnote labels and numbers). Implemented by the
+/// template renderer.
 pub trait ShortcodeRenderer: Sync {
     fn is_shortcode(&self, name: &str) -> bool;
     /// Renders `name` with `args`, the `body` of a block shortcode, in language `lang`.
@@ -14,6 +16,16 @@ pub trait ShortcodeRenderer: Sync {
         body: Option<&str>,
         lang: usize,
     ) -> Result<String, String>;
+
+    /// The UI string `key` in language `lang` with text arguments; `None` when there is none.
+    fn ui_string(&self, _key: &str, _lang: usize, _args: &[(&str, &str)]) -> Option<String> {
+        None
+    }
+
+    /// A whole number as language `lang` writes it (in its own digits).
+    fn integer(&self, value: u64, _lang: usize) -> String {
+        value.to_string()
+    }
 }
 
 /// A shortcode call found in the text.

@@ -43,6 +43,8 @@ pub struct Renderer {
     pub warnings: Vec<Diagnostic>,
     /// By template name: a hash of its text and of every template it extends or includes.
     template_versions: HashMap<String, u64>,
+    /// UI strings and number formats, for the text Markdown rendering adds (footnotes).
+    i18n: Arc<I18n>,
 }
 
 struct TemplateSource {
@@ -98,6 +100,7 @@ impl Renderer {
             language_codes,
             warnings,
             template_versions,
+            i18n: i18n.clone(),
         })
     }
 
@@ -151,6 +154,18 @@ impl ShortcodeRenderer for Renderer {
         self.tera
             .render(&format!("shortcodes/{name}.html"), &context)
             .map_err(|err| template_error(&self.shown_names, &err, "a shortcode").to_string())
+    }
+
+    fn ui_string(&self, key: &str, lang: usize, args: &[(&str, &str)]) -> Option<String> {
+        let args = fluent_args(
+            args.iter()
+                .map(|(name, value)| (*name, FluentArg::Text((*value).to_owned()))),
+        );
+        self.i18n.translate(lang, key, Some(&args)).ok()
+    }
+
+    fn integer(&self, value: u64, lang: usize) -> String {
+        self.i18n.formats(lang).number(value as f64, None)
     }
 }
 
@@ -359,6 +374,8 @@ fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<
     let date_codes = codes.clone();
     let number_i18n = i18n.clone();
     let number_codes = codes.clone();
+    let plural_i18n = i18n.clone();
+    let plural_codes = codes.clone();
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<String> {
@@ -373,7 +390,7 @@ fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<
             let mut pairs = Vec::new();
             for (name, value) in kwargs.iter() {
                 let name = name.as_str().unwrap_or_default();
-                if name == "key" || name == "lang" {
+                if name == "key" || name == "lang" || name == "default" {
                     continue;
                 }
                 let arg = match value.as_f64() {
@@ -388,8 +405,40 @@ fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<
                 lang,
                 key: key.clone(),
             });
+            // `default=` stands in for a message no language defines (a language's name on a
+            // site whose locales do not list it).
+            if let Some(fallback) = kwargs.get::<String>("default")?
+                && !i18n.has_message(lang, &key)
+                && !i18n.has_message(0, &key)
+            {
+                return Ok(fallback);
+            }
             i18n.translate(lang, &key, args).map_err(tera::Error::message)
         },
+    );
+    tera.register_function(
+        "plural_forms",
+        move |kwargs: Kwargs, state: &State<'_>| -> tera::TeraResult<Value> {
+            let key: String = kwargs.must_get("key")?;
+            let arg: String = kwargs.get("arg")?.unwrap_or_else(|| "count".to_owned());
+            let lang = lang_argument(&kwargs, state, &plural_codes)?;
+            deps::record(deps::Read::Message {
+                lang,
+                key: key.clone(),
+            });
+            let forms = plural_i18n
+                .plural_forms(lang, &key, &arg)
+                .map_err(tera::Error::message)?;
+            let mut map = tera::value::Map::new();
+            for (category, text) in forms {
+                map.insert(category.into(), Value::from(text));
+            }
+            Ok(Value::from(map))
+        },
+    );
+    tera.register_filter(
+        "capitalize_first",
+        |text: String, _: Kwargs, _: &State<'_>| -> String { capitalize_first(&text) },
     );
     tera.register_filter(
         "date",
@@ -420,6 +469,16 @@ fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<
             Ok(number_i18n.formats(lang).number(value, digits))
         },
     );
+}
+
+/// `tháng 12 năm 2014` → `Tháng 12 năm 2014`: the first letter in upper case, the rest as
+/// written (unlike `capitalize`, which lowers the rest). Scripts without case are unchanged.
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn register_static_functions(

@@ -214,7 +214,8 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
             .into_iter()
             .map(|p| link(config, &content.page(p).title, &content.page(p).path))
             .collect(),
-        route: crate::geo::route_view(
+        route: crate::geo::route_view_in(
+            language,
             &page.slug,
             &page.title,
             &page.meta.stops,

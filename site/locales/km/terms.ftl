@@ -7,7 +7,7 @@
 tags-bien-gioi = ព្រំដែន
 tags-campuchia = កម្ពុជា
 tags-cua-khau = ច្រកព្រំដែន
-tags-dai-hoi-xi = មហាសន្និបាតបក្សលើកទី 11
+tags-dai-hoi-xi = មហាសន្និបាតបក្សលើកទី១១
 tags-dau-tu-nuoc-ngoai = វិនិយោគបរទេស
 tags-doi-ngoai = កិច្ចការបរទេស
 tags-doi-ngoai-nhan-dan = ការទូតប្រជាជន

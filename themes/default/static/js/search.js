@@ -12,6 +12,20 @@
   const status = document.querySelector("[data-search-status]");
   const list = document.querySelector("[data-search-results]");
   const numbers = new Intl.NumberFormat(settings.numberLocale);
+  const plurals = new Intl.PluralRules(settings.numberLocale.split("-u-")[0]);
+  // Digit zero of the numbering systems a site may ask for with `numerals`. Some browsers
+  // (Debian's Chromium) ignore `-u-nu-khmr` and print ASCII digits: those are mapped here.
+  const zeros = { khmr: 0x17e0, laoo: 0x0ed0, thai: 0x0e50, mymr: 0x1040, beng: 0x09e6, deva: 0x0966, arab: 0x0660 };
+  const wanted = (settings.numberLocale.match(/-u-(?:.*-)?nu-([a-z]+)/) || [])[1];
+  const zero = zeros[wanted];
+  const formatCount = (n) => {
+    const text = numbers.format(n);
+    return zero ? text.replace(/[0-9]/g, (d) => String.fromCodePoint(zero + Number(d))) : text;
+  };
+  // Every plural form of the count message was written into the page at build time.
+  const countForm = (category) => form.dataset[`count${category[0].toUpperCase()}${category.slice(1)}`];
+  const countText = (n) =>
+    (countForm(plurals.select(n)) ?? countForm("other")).replace("__COUNT__", formatCount(n));
   const files = new Map();
 
   const load = (url) => {
@@ -166,7 +180,7 @@
     }));
     if (mine !== generation) return;
     status.textContent = rows.length
-      ? form.dataset.count.replace("__COUNT__", numbers.format(rows.length))
+      ? countText(rows.length)
       : form.dataset.none;
     list.replaceChildren(...rows.map(({ row, index, tokens }) => {
       const [title, url, date, section, excerpt] = row;

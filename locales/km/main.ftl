@@ -50,10 +50,10 @@ search-failed = មិនអាចផ្ទុកទិន្នន័យស្�
 search-needs-javascript = ការស្វែងរកត្រូវការ JavaScript។ លោកអ្នកនៅតែអាចអានព័ត៌មានតាមផ្នែក ស្លាក និងខែបាន។
 
 route-itinerary = កាលវិភាគដំណើរ
-route-map-caption = ផែនទីផ្លូវ៖ ចំណតចំនួន { $stops } ចម្ងាយ { $km } គីឡូម៉ែត្រ គិតជាបន្ទាត់ត្រង់រវាងចំណតនីមួយៗ
-route-stop = ចំណត
+route-map-caption = ផែនទីផ្លូវ៖ ចំណុចឈប់ចំនួន { $stops } ចម្ងាយ { $km } គីឡូម៉ែត្រ គិតជាបន្ទាត់ត្រង់រវាងចំណុចឈប់នីមួយៗ
+route-stop = ចំណុចឈប់
 route-place = ទីកន្លែង
-route-leg = ពីចំណតមុន
+route-leg = ពីចំណុចឈប់មុន
 route-from-start = ពីចំណុចចាប់ផ្ដើម
 route-total = សរុប
 route-km = { $km } គីឡូម៉ែត្រ

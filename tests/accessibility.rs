@@ -155,8 +155,14 @@ fn axe_finds_no_violations_and_khmer_is_photographed() {
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let route = pages().into_iter().find(|p| p.starts_with("km/routes/"));
-    for (name, page) in [("km-home", Some("km/".to_owned())), ("km-route", route)] {
-        let Some(page) = page else { continue };
+    // A news article: its text, numbers and the side column.
+    let article = pages().into_iter().find(|p| p.starts_with("km/news/"));
+    for (name, page) in [
+        ("km-home", Some("km/".to_owned())),
+        ("km-route", route),
+        ("km-article", article),
+    ] {
+        let page = page.unwrap_or_else(|| panic!("the sample site has a page for the {name} screenshot"));
         for width in [390, 1280] {
             let tab = browser.open(&format!("http://127.0.0.1:{port}/{page}"));
             browser.call(

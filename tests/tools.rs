@@ -53,7 +53,11 @@ fn check_passes_on_the_sample_site() {
     let output = site.mekong(&["check"]);
     assert!(output.status.success(), "{}", stdout(&output));
     // No language-lint warning either: Khmer digits and separators, coeng, NFC.
-    assert!(stdout(&output).contains("0 errors, 0 warnings"), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("0 errors, 0 warnings"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Every output file is a job: a flat list that can be inspected without rendering and
 //! rendered in parallel.
 
+pub(crate) mod render;
+
 use crate::config::Config;
 use crate::content::{Content, PageId, SectionId};
 

@@ -275,3 +275,27 @@ fn wide_screens_get_a_side_column_outside_main() {
     .unwrap();
     assert!(css.contains(".layout:has(> .side) { display: grid;"));
 }
+
+#[test]
+fn the_sample_sites_khmer_pages_show_no_ascii_numbers() {
+    let site = Site::sample();
+    site.build(&[]);
+    let mut found = Vec::new();
+    for (path, html) in khmer_pages(&site) {
+        for text in reader_text(&html) {
+            // Identifiers keep their Latin form: document numbers (22-NQ/TW), addresses.
+            for token in text.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+                if token.chars().any(|c| c.is_ascii_digit())
+                    && !token.chars().any(|c| c.is_ascii_alphabetic())
+                {
+                    found.push(format!("{path}: {token:?} in {text:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "ASCII numbers on Khmer pages:\n{}",
+        found.join("\n")
+    );
+}

@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -388,23 +388,6 @@ fn fixture_copy(into: &Path) {
     std::fs::create_dir_all(into.join("locales/vi")).unwrap();
 }
 
-/// Every file below `dir` with its bytes.
-fn contents(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
-
 /// The child: fuzzes one format and prints `accepted rejected` on its last line.
 #[test]
 fn fuzz_child_process() {
@@ -430,7 +413,7 @@ fn fuzz_child_process() {
         ..BuildOptions::default()
     };
     mekong::build(&options).unwrap();
-    let good_output = contents(&built.join("public"));
+    let good_output = common::files_below(&built.join("public"));
 
     let mut rng = Rng(SEED ^ format.bytes().map(u64::from).sum::<u64>());
     let seeds = seeds(&format);
@@ -485,7 +468,7 @@ fn fuzz_child_process() {
                         "input {index} of {format}: rejected when loaded, built in full"
                     );
                     assert!(
-                        contents(&built.join("public")) == good_output,
+                        common::files_below(&built.join("public")) == good_output,
                         "input {index} of {format}: a failed build changed the output"
                     );
                     match before {

@@ -107,26 +107,6 @@ fn dates_read_naturally_in_each_language() {
     assert!(km.contains("រយៈពេលអាន ៣ នាទី"), "reading time in Khmer digits");
 }
 
-/// Every file below `dir` with its bytes.
-fn bytes_below(dir: &std::path::Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
-    let mut files = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                files.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    files
-}
-
 #[test]
 fn the_same_input_builds_the_same_bytes_and_a_second_build_writes_nothing() {
     let site = Site::sample();
@@ -134,7 +114,7 @@ fn the_same_input_builds_the_same_bytes_and_a_second_build_writes_nothing() {
     let second = site.root().join("second");
     site.build(&["--output", first.to_str().unwrap()]);
     site.build(&["--output", second.to_str().unwrap()]);
-    let (a, b) = (bytes_below(&first), bytes_below(&second));
+    let (a, b) = (common::files_below(&first), common::files_below(&second));
     assert!(a.len() > 300, "the sample site has hundreds of files");
     let differing: Vec<_> = a
         .iter()

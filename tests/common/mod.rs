@@ -133,6 +133,24 @@ impl Site {
     }
 }
 
+/// Every file below `dir` (a built site, say), by its path below `dir`, with its bytes.
+pub fn files_below(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    files
+}
+
 /// The text of `<main>…</main>`, where the article is.
 pub fn main_of(html: &str) -> &str {
     let start = html.find("<main").expect("page has <main>");

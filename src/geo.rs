@@ -70,6 +70,8 @@ pub fn route_view_in(
     border: &[(f64, f64)],
     geojson_url: String,
 ) -> Option<RouteView> {
+    // Most pages have no route: they cost no number formatter.
+    located(stops)?;
     let numbers = crate::i18n::format::Numbers::for_language(language);
     route_view_with(key, title, stops, border, geojson_url, &|n| {
         numbers.integer(n as u64)

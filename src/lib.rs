@@ -24,6 +24,7 @@ pub mod serve;
 pub mod site;
 pub mod syndication;
 pub mod text;
+pub mod timings;
 pub mod translations;
 
 pub use error::{Diagnostic, Error, Result};

@@ -58,6 +58,27 @@ pub struct Rendering {
     /// When the site was written as it rendered (`mekong build`): what was written. `files`
     /// is then empty.
     pub written: Option<WriteStats>,
+    /// What this build no longer needs but has not freed yet (the templates with the site data
+    /// they hold, the last build's job records): the preview server frees it after the reload
+    /// event is sent, off the path from save to reload.
+    pub leftovers: Leftovers,
+}
+
+/// Memory to free later, on any thread.
+#[derive(Default)]
+pub struct Leftovers(Vec<Box<dyn std::any::Any + Send>>);
+
+impl Leftovers {
+    pub fn keep(&mut self, item: impl std::any::Any + Send) {
+        self.0.push(Box::new(item));
+    }
+
+    /// Frees everything on a thread of its own.
+    pub fn free_in_background(self) {
+        if !self.0.is_empty() {
+            std::thread::spawn(move || drop(self));
+        }
+    }
 }
 
 /// Builds the site and writes it; on any error nothing is written.
@@ -145,6 +166,58 @@ pub struct BuildCache {
     analysis: crate::search::AnalysisCache,
     /// The last output of each template and feed job by output path, with what it read.
     jobs: HashMap<String, JobRecord>,
+    /// The template values of every page by its path, with what they were made from.
+    values: HashMap<String, PageValues>,
+}
+
+/// A page's template values: the whole page, and the page as lists show it.
+#[derive(Clone)]
+struct PageValues {
+    /// Hash of the view the values were made from; it also stands for the page value's own.
+    page_hash: u64,
+    page: Value,
+    list: Value,
+    list_hash: u64,
+}
+
+/// The template values of every page, in page order. A page whose view hashes as before keeps
+/// its values (shared, not copied), and with them their hashes, which the job fingerprints use.
+fn page_values(
+    config: &Config,
+    content: &Content,
+    cache: &mut HashMap<String, PageValues>,
+    retain: bool,
+) -> Vec<PageValues> {
+    let previous = std::mem::take(cache);
+    let values: Vec<PageValues> = (0..content.pages.len() as u32)
+        .into_par_iter()
+        .map(|i| {
+            let view = views::page_view(config, content, PageId(i));
+            let page_hash = views::view_hash(&view);
+            if let Some(known) = previous.get(&content.page(PageId(i)).path)
+                && known.page_hash == page_hash
+            {
+                return known.clone();
+            }
+            let page = Value::from_serializable(&view);
+            let list = views::list_value(&page);
+            PageValues {
+                page_hash,
+                list_hash: crate::render::deps::ValueHashes::structural(&list),
+                page,
+                list,
+            }
+        })
+        .collect();
+    if retain {
+        *cache = content
+            .pages
+            .iter()
+            .zip(&values)
+            .map(|(page, values)| (page.path.clone(), values.clone()))
+            .collect();
+    }
+    values
 }
 
 impl Default for BuildCache {
@@ -158,6 +231,7 @@ impl Default for BuildCache {
             link_targets: 0,
             analysis: Default::default(),
             jobs: HashMap::new(),
+            values: HashMap::new(),
         }
     }
 }
@@ -223,6 +297,7 @@ fn render_into(
     cache: &mut BuildCache,
     output: Option<&Path>,
 ) -> Result<Rendering> {
+    let mut timings = crate::timings::Timings::start();
     let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
     let load_options = LoadOptions {
         drafts: options.drafts,
@@ -244,6 +319,7 @@ fn render_into(
         },
     );
     cache.markdown_engine = Some(markdown.clone());
+    timings.mark("load");
     // Strings, static files and content fail independently: report all of their errors.
     let (i18n, statics, content) = match (i18n, statics, content) {
         (Ok(i18n), Ok(statics), Ok(content)) => (i18n, statics, content),
@@ -258,7 +334,9 @@ fn render_into(
     let i18n = Arc::new(i18n);
     let (statics, mut warnings) = statics;
     let asset_hashes = Arc::new(hash_statics(&statics)?);
+    timings.mark("hash statics");
     let mut renderer = Renderer::load(&config, &i18n, asset_hashes.clone())?;
+    timings.mark("templates");
     let mut content = content;
     cache.parse = std::mem::take(&mut content.parse_cache);
     crate::content::taxonomy::localise_names(&config, &mut content, |lang, id| {
@@ -268,6 +346,7 @@ fn render_into(
     });
 
     let images = responsive_images(&config, &content, errors);
+    timings.mark("images");
     errors.extend(render_markdown(
         &config,
         &mut content,
@@ -276,21 +355,24 @@ fn render_into(
         cache,
         &images,
     ));
+    timings.mark("markdown");
     errors.extend(check_anchors(&config, &content));
+    timings.mark("anchors");
     let analysis = if cache.retain {
         crate::search::analyze_cached(&config, &content, &i18n, &mut cache.analysis)
     } else {
         crate::search::analyze(&config, &content, &i18n)
     };
+    timings.mark("analysis");
     if output.is_some() && !cache.retain {
         // A build that writes as it renders needs the Markdown source and the plain text no more: both are
         // as big as the site's text, and the pages are about to be rendered from their HTML.
         for page in &mut content.pages {
-            page.body = String::new();
-            page.rendered.text = String::new();
+            page.body = "".into();
+            page.rendered.text = "".into();
         }
         for section in &mut content.sections {
-            section.body = String::new();
+            section.body = "".into();
         }
     }
     for (page, words) in content.pages.iter_mut().zip(&analysis.word_counts) {
@@ -299,15 +381,16 @@ fn render_into(
     }
 
     let content = Arc::new(content);
-    let page_values: Vec<Value> = (0..content.pages.len() as u32)
-        .into_par_iter()
-        .map(|i| views::page_value(&config, &content, PageId(i)))
-        .collect();
-    let list_values: Vec<Value> = page_values.par_iter().map(views::list_value).collect();
+    let values = page_values(&config, &content, &mut cache.values, cache.retain);
+    let page_hashes: Vec<u64> = values.iter().map(|v| v.page_hash).collect();
+    let list_hashes: Vec<u64> = values.iter().map(|v| v.list_hash).collect();
+    let (page_values, list_values): (Vec<Value>, Vec<Value>) =
+        values.into_iter().map(|v| (v.page, v.list)).unzip();
     let section_values: Vec<Value> = (0..content.sections.len() as u32)
         .into_par_iter()
         .map(|i| views::section_value(&config, &content, SectionId(i), &list_values))
         .collect();
+    timings.mark("values");
     let data = Arc::new(SiteData {
         config: config.clone(),
         content: content.clone(),
@@ -321,7 +404,8 @@ fn render_into(
     let config_value = Value::from_serializable(&ConfigView::new(&config));
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let previous = std::mem::take(&mut cache.jobs);
-    let value_hashes = crate::render::deps::ValueHashes::new(&data);
+    let value_hashes = crate::render::deps::ValueHashes::new(&data, &page_hashes, &list_hashes);
+    timings.mark("jobs list");
     let job_renderer = JobRenderer {
         renderer: &renderer,
         versions: Versions {
@@ -378,6 +462,7 @@ fn render_into(
     warnings.extend(content.warnings.iter().cloned());
     warnings.extend(i18n.warnings.iter().cloned());
     warnings.extend(i18n.missing_reports());
+    timings.mark("other files");
 
     // Writing as it renders: every path is known before anything is rendered, so collisions
     // and whatever stands in the way are found before a single file is written.
@@ -424,11 +509,17 @@ fn render_into(
     let JobRenderer {
         records, rendered, ..
     } = job_renderer;
+    let mut leftovers = Leftovers::default();
+    leftovers.keep(previous);
+    leftovers.keep(renderer);
+    leftovers.keep(data);
+    leftovers.keep(value_hashes);
     if cache.retain {
         cache.jobs = records.into_inner().unwrap_or_default().into_iter().collect();
     }
     let mut rendered = rendered.into_inner().unwrap_or_default();
     rendered.sort();
+    timings.mark("render");
     match collect_all(outputs) {
         Ok(made) => files.extend(made.into_iter().flatten()),
         Err(err) => errors.extend(err.diagnostics),
@@ -456,6 +547,7 @@ fn render_into(
         warnings,
         rendered,
         written,
+        leftovers,
     })
 }
 

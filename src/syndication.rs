@@ -55,15 +55,24 @@ fn newest(content: &Content, pages: &[PageId]) -> Option<Date> {
         .max_by_key(Date::timestamp)
 }
 
-/// A hash of everything a feed shows: its own fields and, for each entry, the page's title,
-/// address, front matter and the HTML the entry carries.
+/// A hash of everything a feed shows: its own fields and, for each entry, what `atom` and
+/// `rss` write of the page (title, address, dates, authors, description, the entry's HTML).
 pub fn feed_fingerprint(config: &Config, content: &Content, feed: &Feed<'_>) -> u64 {
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     hasher.update(format!("{feed:?}").as_bytes());
     for id in &feed.pages {
         let page = content.page(*id);
-        hasher.update(format!("{}\0{}\0{:?}\0", page.title, page.path, page.meta).as_bytes());
-        hasher.update(entry_html(config, page).as_bytes());
+        let dates = format!("{:?}\0{:?}", page.meta.date, page.meta.updated);
+        let description = page.meta.description.as_deref().unwrap_or_default();
+        let entry = entry_html(config, page);
+        hasher.update(&(page.meta.authors.len() as u64).to_le_bytes());
+        for part in [&page.title, &page.path, &dates, description, &entry]
+            .into_iter()
+            .chain(page.meta.authors.iter().map(String::as_str))
+        {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
     }
     hasher.digest()
 }
@@ -72,10 +81,10 @@ pub fn feed_fingerprint(config: &Config, content: &Content, feed: &Feed<'_>) -> 
 /// part before `<!-- more -->`, else the description, else the first paragraph.
 fn entry_html<'a>(config: &Config, page: &'a Page) -> std::borrow::Cow<'a, str> {
     if config.feed_full_content {
-        return page.rendered.html.as_str().into();
+        return (*page.rendered.html).into();
     }
     if let Some(summary) = &page.rendered.summary_html {
-        return summary.as_str().into();
+        return (**summary).into();
     }
     if let Some(description) = page.meta.description.as_deref().filter(|d| !d.trim().is_empty()) {
         return format!("<p>{}</p>", escape_xml(description.trim())).into();

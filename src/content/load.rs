@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -53,7 +54,7 @@ struct Found {
 struct Parsed {
     found: Found,
     meta: FrontMatter,
-    body: String,
+    body: Arc<str>,
     body_line: usize,
 }
 
@@ -221,8 +222,8 @@ impl Content {
                             fallback_from = Some(*from);
                             (None, meta.clone(), body.clone(), *line)
                         }
-                        Some((meta, ..)) => (None, meta.clone(), String::new(), 1),
-                        None => (None, FrontMatter::default(), String::new(), 1),
+                        Some((meta, ..)) => (None, meta.clone(), "".into(), 1),
+                        None => (None, FrontMatter::default(), "".into(), 1),
                     },
                 };
                 let title = meta.title.clone().unwrap_or_else(|| {
@@ -647,7 +648,7 @@ fn split_language<'a>(config: &Config, stem: &'a str) -> std::result::Result<(&'
 /// Parsed files by path, with the modification time and size they had.
 #[derive(Debug, Default, Clone)]
 pub struct ParseCache {
-    files: HashMap<PathBuf, (FileStamp, FrontMatter, String, usize)>,
+    files: HashMap<PathBuf, (FileStamp, FrontMatter, Arc<str>, usize)>,
 }
 
 type FileStamp = (std::time::SystemTime, u64);
@@ -690,7 +691,7 @@ fn parse(found: Found) -> Result<Parsed> {
         .into());
     }
     Ok(Parsed {
-        body: split.body.to_owned(),
+        body: split.body.into(),
         body_line: split.body_line,
         meta: split.front_matter,
         found,

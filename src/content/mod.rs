@@ -42,7 +42,8 @@ pub struct Page {
     pub slug: String,
     /// Site path without the `base_url` prefix; always starts and ends with `/`.
     pub path: String,
-    pub body: String,
+    /// The Markdown after the front matter, shared with the parse cache.
+    pub body: std::sync::Arc<str>,
     /// Line of the source file on which `body` starts.
     pub body_line: usize,
     pub section: SectionId,
@@ -70,7 +71,8 @@ pub struct Section {
     pub title: String,
     /// Site path without the `base_url` prefix; always starts and ends with `/`.
     pub path: String,
-    pub body: String,
+    /// The Markdown after the front matter, shared with the parse cache.
+    pub body: std::sync::Arc<str>,
     pub body_line: usize,
     pub parent: Option<SectionId>,
     /// Pages directly in this section, in the section's order.

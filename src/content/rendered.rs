@@ -1,5 +1,7 @@
 //! What a page's Markdown became: its HTML, summary, headings and the facts checks need.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::content::Target;
@@ -8,9 +10,11 @@ use crate::error::Diagnostic;
 /// What a page's Markdown becomes.
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, like `summary_html` and `text`: the preview server keeps a page's rendering
+    /// from one rebuild to the next without copying it.
+    pub html: Arc<str>,
     /// The part before `<!-- more -->`, when the page has the marker.
-    pub summary_html: Option<String>,
+    pub summary_html: Option<Arc<str>>,
     pub toc: Vec<Heading>,
     /// Every heading id, for checking `#anchor` links.
     pub anchors: Vec<String>,
@@ -23,7 +27,7 @@ pub struct Rendered {
     /// Problems found while rendering (broken `@/` links…); the HTML is still made.
     pub errors: Vec<Diagnostic>,
     /// The text a reader sees, without markup: for word counts and the search index.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 #[derive(Debug, Clone, Serialize)]

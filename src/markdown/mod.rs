@@ -163,7 +163,7 @@ impl Markdown {
                 .replace("<p><figure>", "<figure>")
                 .replace("</figure></p>", "</figure>");
         }
-        let summary_html = html.find(SUMMARY_MARKER).map(|i| html[..i].trim_end().to_owned());
+        let summary_html = html.find(SUMMARY_MARKER).map(|i| html[..i].trim_end().into());
         Rendered {
             summary_html,
             toc: nest_headings(&headings),
@@ -174,8 +174,8 @@ impl Markdown {
             anchor_links,
             images_without_alt,
             errors: diagnostics,
-            text,
-            html,
+            text: text.into(),
+            html: html.into(),
         }
     }
 }

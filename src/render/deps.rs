@@ -111,19 +111,17 @@ pub struct ValueHashes {
 }
 
 impl ValueHashes {
-    pub fn new(data: &SiteData) -> ValueHashes {
+    /// `page_hashes` and `list_hashes` are the hashes of `data`'s page and list values, in
+    /// their order (made with the values, see `site::page_values`).
+    pub fn new(data: &SiteData, page_hashes: &[u64], list_hashes: &[u64]) -> ValueHashes {
         use rayon::prelude::*;
-        let empty = ValueHashes {
-            known: std::collections::HashMap::new(),
-        };
-        let pages: Vec<(usize, u64)> = data
-            .page_values
-            .par_iter()
-            .chain(data.list_values.par_iter())
-            .filter_map(|value| Some((map_address(value)?, empty.hash(value))))
-            .collect();
+        let pages = data.page_values.iter().zip(page_hashes);
+        let lists = data.list_values.iter().zip(list_hashes);
         let mut hashes = ValueHashes {
-            known: pages.into_iter().collect(),
+            known: pages
+                .chain(lists)
+                .filter_map(|(value, hash)| Some((map_address(value)?, *hash)))
+                .collect(),
         };
         // Sections hold list values: hash them once those are known.
         let sections: Vec<(usize, u64)> = data
@@ -133,6 +131,14 @@ impl ValueHashes {
             .collect();
         hashes.known.extend(sections);
         hashes
+    }
+
+    /// A hash of `value`'s content, knowing no value of the site.
+    pub fn structural(value: &Value) -> u64 {
+        ValueHashes {
+            known: std::collections::HashMap::new(),
+        }
+        .hash(value)
     }
 
     /// A hash of `value`'s content.
@@ -170,18 +176,12 @@ fn map_address(value: &Value) -> Option<usize> {
 
 /// Feeds a template value to a hasher, through its serialized form.
 pub fn hash_value(hasher: &mut Xxh3, value: &Value) {
-    struct Writer<'a>(&'a mut Xxh3);
-    impl std::io::Write for Writer<'_> {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.update(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    // Serializing a template value cannot fail: it holds only plain data.
-    let _ = serde_json::to_writer(Writer(hasher), value);
+    hash_serialized(hasher, value);
+}
+
+/// Feeds the serialized form of `value` to a hasher without building any text.
+pub(crate) fn hash_serialized(hasher: &mut Xxh3, value: &(impl serde::Serialize + ?Sized)) {
+    crate::render::hash_serializer::hash_into(hasher, value);
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! call, and rendering one output file per job.
 
 pub mod deps;
+mod hash_serializer;
 pub(crate) mod views;
 
 use std::collections::HashMap;

@@ -102,7 +102,7 @@ struct TermRef<'a> {
 }
 
 #[derive(Serialize)]
-struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     title: &'a str,
     description: Option<&'a str>,
     date: Option<String>,
@@ -146,7 +146,8 @@ fn link<'a>(config: &Config, title: &'a str, path: &str) -> LinkView<'a> {
     }
 }
 
-pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Value {
+/// What a page's template value is made from: everything a template can read of the page.
+pub(crate) fn page_view<'a>(config: &'a Config, content: &'a Content, id: PageId) -> PageView<'a> {
     let page: &Page = content.page(id);
     let language = &config.languages[page.file.lang];
     let section = content.section(page.section);
@@ -167,7 +168,7 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
             Some((name.as_str(), refs))
         })
         .collect();
-    let view = PageView {
+    PageView {
         title: &page.title,
         description: page.meta.description.as_deref(),
         date: page.meta.date.map(|d| d.to_string()),
@@ -222,15 +223,21 @@ pub(crate) fn page_value(config: &Config, content: &Content, id: PageId) -> Valu
             &config.map_border,
             config.permalink(&format!("{}route.geojson", page.path)),
         ),
-    };
-    Value::from_serializable(&view)
+    }
+}
+
+/// A hash of a view's serialized form: equal hashes, equal template values.
+pub(crate) fn view_hash(view: &impl Serialize) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    crate::render::deps::hash_serialized(&mut hasher, view);
+    hasher.digest()
 }
 
 /// Pages sharing terms with `id`. Only the newest 200 pages of each term are looked at, so a
 /// tag on thousands of articles costs no more than a small one.
 fn related(config: &Config, content: &Content, id: PageId) -> Vec<PageId> {
     let page = content.page(id);
-    let mut shared: std::collections::HashMap<PageId, usize> = std::collections::HashMap::new();
+    let mut candidates: Vec<PageId> = Vec::new();
     for (name, terms) in &page.meta.taxonomies {
         let Some(index) = config.taxonomies.iter().position(|t| &t.name == name) else {
             continue;
@@ -240,23 +247,24 @@ fn related(config: &Config, content: &Content, id: PageId) -> Vec<PageId> {
             let Some(term) = content.term(index, page.file.lang, &slug) else {
                 continue;
             };
-            for other in term.pages.iter().take(200).filter(|p| **p != id) {
-                *shared.entry(*other).or_default() += 1;
-            }
+            candidates.extend(term.pages.iter().take(200).filter(|p| **p != id));
         }
     }
-    let rank = |(p, count): &(PageId, usize)| {
-        let date = content.page(*p).meta.date.map(|d| d.timestamp());
-        (std::cmp::Reverse(*count), std::cmp::Reverse(date), *p)
-    };
+    // Each candidate once, with the number of terms it shares, then its rank: more terms
+    // first, then newer, then site order.
+    candidates.sort_unstable();
+    let mut ranked: Vec<(std::cmp::Reverse<usize>, std::cmp::Reverse<Option<i64>>, PageId)> = Vec::new();
+    for group in candidates.chunk_by(|a, b| a == b) {
+        let date = content.page(group[0]).meta.date.map(|d| d.timestamp());
+        ranked.push((std::cmp::Reverse(group.len()), std::cmp::Reverse(date), group[0]));
+    }
     // Only the best three are needed: pick them without sorting every candidate.
-    let mut ranked: Vec<(PageId, usize)> = shared.into_iter().collect();
     if ranked.len() > 3 {
-        ranked.select_nth_unstable_by_key(2, rank);
+        ranked.select_nth_unstable(2);
         ranked.truncate(3);
     }
-    ranked.sort_by_key(rank);
-    ranked.into_iter().map(|(p, _)| p).collect()
+    ranked.sort_unstable();
+    ranked.into_iter().map(|(_, _, p)| p).collect()
 }
 
 #[derive(Serialize)]

@@ -429,13 +429,7 @@ fn build_language(
             .iter()
             .map(|id| {
                 let page = content.page(*id);
-                let excerpt: String = page
-                    .rendered
-                    .text
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let excerpt: String = excerpt.chars().take(EXCERPT).collect();
+                let excerpt = excerpt(&page.rendered.text);
                 [
                     page.title.clone(),
                     config.permalink(&page.path),
@@ -453,9 +447,42 @@ fn build_language(
     files
 }
 
+/// The first `EXCERPT` characters of `text`, its runs of white space made single spaces.
+fn excerpt(text: &str) -> String {
+    let mut excerpt = String::new();
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars >= EXCERPT {
+            break;
+        }
+        if chars > 0 {
+            excerpt.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars >= EXCERPT {
+                return excerpt;
+            }
+            excerpt.push(c);
+            chars += 1;
+        }
+    }
+    excerpt
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpts_take_the_first_characters_with_single_spaces() {
+        assert_eq!(excerpt("  Đắk   Nông\n\thợp tác "), "Đắk Nông hợp tác");
+        for word in ["ព្រំដែន", "a", "ab", "abc"] {
+            let long = format!("{word} ").repeat(300);
+            let joined: String = long.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(excerpt(&long), joined.chars().take(EXCERPT).collect::<String>());
+        }
+    }
 
     #[test]
     fn postings_are_gap_encoded() {

@@ -316,9 +316,9 @@ impl State<'_> {
         let started = Instant::now();
         self.cache.forget_for(changes);
         match crate::site::render_with(self.options, &mut self.cache) {
-            Ok(rendering) => {
+            Ok(mut rendering) => {
                 *strings = overlay_strings(&rendering);
-                let files = load_files(rendering.files);
+                let files = load_files(std::mem::take(&mut rendering.files));
                 let old = self.served.snapshot.read().map(|s| s.clone()).unwrap_or_default();
                 let changed: Vec<String> = files
                     .iter()
@@ -347,8 +347,9 @@ impl State<'_> {
                     not_found,
                     script: live::script(strings).into(),
                 };
+                let mut replaced = None;
                 if let Ok(mut current) = self.served.snapshot.write() {
-                    *current = Arc::new(snapshot);
+                    replaced = Some(std::mem::replace(&mut *current, Arc::new(snapshot)));
                 }
                 let had_error = self
                     .served
@@ -387,6 +388,10 @@ impl State<'_> {
                     };
                     self.served.clients.broadcast(&event);
                 }
+                // The old site is freed after the event is out, not before.
+                let mut leftovers = std::mem::take(&mut rendering.leftovers);
+                leftovers.keep((old, replaced, rendering));
+                leftovers.free_in_background();
             }
             Err(err) => {
                 let message = err.to_string();

@@ -12,6 +12,7 @@ mod fs;
 pub mod geo;
 pub mod i18n;
 pub mod images;
+pub mod init;
 pub mod input;
 pub mod jobs;
 pub mod lint;

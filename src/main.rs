@@ -75,6 +75,21 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         mark: Option<PathBuf>,
     },
+    /// Create a new site: config, a home page and a news section in every language, an
+    /// example article with its translations, and a README for the people who will edit it.
+    Init {
+        /// The folder to create the site in; it must be new or empty [default: the current folder]
+        dir: Option<PathBuf>,
+        /// Language codes, the default language first, e.g. vi,en,km
+        #[arg(long, value_delimiter = ',', default_value = "vi,en,km")]
+        languages: Vec<String>,
+        /// The site's name, in the default language
+        #[arg(long)]
+        title: Option<String>,
+        /// The address the site will be published at, e.g. https://example.org/ngoai-vu/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Create a new article with a draft stub for each translation, e.g. `mekong new news/le-ky-ket`.
     New {
         /// Section and file name, e.g. news/le-ky-ket
@@ -154,6 +169,17 @@ fn main() -> ExitCode {
         Command::Translations { root, format, mark } => {
             translations(resolve_root(root.as_deref()), format, mark)
         }
+        Command::Init {
+            dir,
+            languages,
+            title,
+            base_url,
+        } => init(mekong::init::InitOptions {
+            dir: mekong::init::resolve_dir(dir.as_deref()),
+            languages,
+            title,
+            base_url,
+        }),
         Command::New { path, title, root } => new(resolve_root(root.as_deref()), &path, title.as_deref()),
     };
     match result {
@@ -247,6 +273,24 @@ fn translations(root: PathBuf, format: Format, mark: Option<PathBuf>) -> Result<
     match format {
         Format::Text => print!("{}", mekong::translations::to_text(&config, &rows)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(options: mekong::init::InitOptions) -> Result<ExitCode, Error> {
+    let created = mekong::init::init(&options)?;
+    let dir = options.dir.display();
+    println!("Created a new site in {dir} ({} files).", created.files.len());
+    for code in &created.untranslated {
+        println!(
+            "mekong has no built-in texts in `{code}`: its pages start in English, and `mekong check` \
+             lists the interface strings to add to locales/{code}/site.ftl."
+        );
+    }
+    if options.dir == std::path::Path::new(".") {
+        println!("Next: mekong serve   (and read README.md)");
+    } else {
+        println!("Next: cd {dir} && mekong serve   (and read README.md there)");
     }
     Ok(ExitCode::SUCCESS)
 }

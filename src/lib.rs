@@ -19,6 +19,7 @@ pub mod lint;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -2,9 +2,14 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mekong::config::Config;
+use mekong::date::Date;
+use mekong::error::Severity;
+use mekong::progress::Progress;
 use mekong::site::resolve_root;
 use mekong::{BuildOptions, Diagnostic, Error};
 
@@ -31,6 +36,9 @@ enum Command {
         /// Use this address instead of base_url from config.toml, e.g. https://example.org/ngoai-vu/
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print errors only: no progress, warnings or summary
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Preview the site: serve it on this computer and reload open pages when files change.
     Serve {
@@ -62,6 +70,9 @@ enum Command {
         /// How to print the report
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Print errors only (nothing at all when there are none)
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Show every article in every language: translated, unmarked, stale, fallback or missing.
     Translations {
@@ -145,11 +156,15 @@ fn main() -> ExitCode {
             site,
             output,
             base_url,
-        } => build(BuildOptions {
-            output,
-            base_url,
-            ..site.options()
-        }),
+            quiet,
+        } => build(
+            BuildOptions {
+                output,
+                base_url,
+                ..site.options()
+            },
+            quiet,
+        ),
         Command::Serve {
             root,
             interface,
@@ -165,7 +180,7 @@ fn main() -> ExitCode {
             open,
             allow_hosts,
         }),
-        Command::Check { site, format } => check(site.options(), format),
+        Command::Check { site, format, quiet } => check(site.options(), format, quiet),
         Command::Translations { root, format, mark } => {
             translations(resolve_root(root.as_deref()), format, mark)
         }
@@ -193,8 +208,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(options: BuildOptions) -> Result<ExitCode, Error> {
-    let report = match mekong::build(&options) {
+/// How long a build runs before it shows a progress bar: about a second, or
+/// `MEKONG_PROGRESS_AFTER_MS` (the tests set 0 to see the bar on a small site).
+fn progress_delay() -> Duration {
+    std::env::var("MEKONG_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
+
+fn build(mut options: BuildOptions, quiet: bool) -> Result<ExitCode, Error> {
+    let progress = (!quiet).then(|| {
+        let progress = Progress::on_terminal("Building", progress_delay());
+        progress.set_changed_word("written");
+        Arc::new(progress)
+    });
+    options.progress = progress.clone();
+    let result = mekong::build(&options);
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    let report = match result {
         Ok(report) => report,
         Err(err) => {
             eprintln!("{err}");
@@ -206,6 +240,9 @@ fn build(options: BuildOptions) -> Result<ExitCode, Error> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    if quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
     print_diagnostics(&report.warnings);
     let per_language: Vec<String> = report
         .pages_per_language
@@ -222,7 +259,33 @@ fn build(options: BuildOptions) -> Result<ExitCode, Error> {
         report.files.unchanged,
         report.files.removed,
     );
+    if let Some(next) = &report.next_scheduled {
+        println!(
+            "Next scheduled article: {} ({}); build again after that time to publish it.",
+            publication_time(&next.date),
+            next.file
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// When an embargoed page goes live: `2026-12-05 08:00 +07:00`; a date without a time or an
+/// offset is taken as UTC, and says so.
+fn publication_time(date: &Date) -> String {
+    let (h, m, _) = date.time.unwrap_or((0, 0, 0));
+    let zone = match date.offset_minutes {
+        None | Some(0) => "UTC".to_owned(),
+        Some(offset) => format!(
+            "{}{:02}:{:02}",
+            if offset < 0 { '-' } else { '+' },
+            offset.unsigned_abs() / 60,
+            offset.unsigned_abs() % 60
+        ),
+    };
+    format!(
+        "{:04}-{:02}-{:02} {h:02}:{m:02} {zone}",
+        date.year, date.month, date.day
+    )
 }
 
 /// Prints what the preview server reports: progress to stdout, problems to stderr.
@@ -243,8 +306,14 @@ fn serve(options: mekong::serve::ServeOptions) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(options: BuildOptions, format: Format) -> Result<ExitCode, Error> {
-    let report = mekong::check::check(&options)?;
+fn check(options: BuildOptions, format: Format, quiet: bool) -> Result<ExitCode, Error> {
+    let mut report = mekong::check::check(&options)?;
+    if quiet {
+        report.diagnostics.retain(|d| d.severity == Severity::Error);
+        if report.diagnostics.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     match format {
         Format::Text => print!("{}", report.to_text()),
         Format::Json => println!("{}", report.to_json()),

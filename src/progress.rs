@@ -66,15 +66,17 @@ impl Progress {
         let started = Instant::now();
         let thread = std::thread::spawn(move || {
             let mut out = out;
-            // Until `finish` asks (or the handle is dropped), redraw at every tick.
-            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(REDRAW) {
-                if started.elapsed() < after {
-                    continue;
+            // Redraw at every tick until `finish` asks (or the handle is dropped).
+            loop {
+                if started.elapsed() >= after {
+                    // A terminal that went away is no reason to stop the work.
+                    let _ = write!(out, "\r{}\x1b[K", counts.line());
+                    let _ = out.flush();
+                    counts.drawn.store(true, Ordering::Relaxed);
                 }
-                // A terminal that went away is no reason to stop the work.
-                let _ = write!(out, "\r{}\x1b[K", counts.line());
-                let _ = out.flush();
-                counts.drawn.store(true, Ordering::Relaxed);
+                if !matches!(stopped.recv_timeout(REDRAW), Err(RecvTimeoutError::Timeout)) {
+                    break;
+                }
             }
             if counts.drawn.load(Ordering::Relaxed) {
                 let _ = write!(out, "\r\x1b[K");

@@ -181,7 +181,15 @@ fn a_folder_that_holds_anything_is_left_as_it_was() {
     std::fs::write(dir.path().join("photos/a.jpg"), [0xff, 0xd8, 0xff]).unwrap();
     let before = files_below(dir.path());
 
-    for args in [vec!["init"], vec!["init", "."], vec!["init", "photos"]] {
+    let hidden = tempfile::tempdir().unwrap();
+    std::fs::write(hidden.path().join(".editorconfig"), "root = true\n").unwrap();
+    let hidden_path = hidden.path().to_str().unwrap();
+    for args in [
+        vec!["init"],
+        vec!["init", "."],
+        vec!["init", "photos"],
+        vec!["init", hidden_path],
+    ] {
         let output = mekong_in(dir.path(), &args);
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         let stderr = text(&output.stderr);
@@ -189,6 +197,7 @@ fn a_folder_that_holds_anything_is_left_as_it_was() {
         assert!(stderr.contains("nothing was written"), "{stderr}");
         assert_eq!(files_below(dir.path()), before, "{args:?} changed the folder");
     }
+    assert_eq!(files_below(hidden.path()).len(), 1, "a hidden file counts too");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use crate::content::slug::slugify;
 use crate::content::taxonomy::message_id;
 use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
-use crate::i18n::names::{native_menu_name, native_name};
+use crate::i18n::names::native_menu_name;
 use texts::{SiteTexts, site_texts};
 
 /// What to make, as `mekong init` was asked.
@@ -138,8 +138,7 @@ fn resolve_languages(codes: &[String]) -> Result<Vec<NewLanguage>> {
             .parse::<icu_locale::LanguageIdentifier>()
             .map(|id| id.to_string())
             .unwrap_or_else(|_| code.to_owned());
-        let name = native_menu_name(&canonical).filter(|_| native_name(&canonical).is_some());
-        let Some(name) = name else {
+        let Some(name) = native_menu_name(&canonical) else {
             errors.push(
                 Diagnostic::error(
                     "--languages",
@@ -158,7 +157,7 @@ fn resolve_languages(codes: &[String]) -> Result<Vec<NewLanguage>> {
         }
         let (texts, native) = match site_texts(&canonical) {
             Some(texts) => (texts, true),
-            None => (site_texts("en").unwrap_or_else(|| unreachable!()), false),
+            None => (&texts::EN, false),
         };
         languages.push(NewLanguage {
             code: canonical,

@@ -65,7 +65,8 @@ Mỗi bài viết có thể đọc bằng các ngôn ngữ khác: hãy chọn ng
     tag: "thông báo",
 };
 
-const EN: SiteTexts = SiteTexts {
+/// English, also the starting text of languages mekong has no texts in.
+pub(crate) const EN: SiteTexts = SiteTexts {
     site_title: "Official website",
     site_description: "News, announcements and activities of the office",
     home_body: "Welcome to our website. Here we publish the office's latest news, announcements \

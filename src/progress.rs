@@ -68,20 +68,23 @@ impl Progress {
             let mut out = out;
             // Redraw at every tick until `finish` asks (or the handle is dropped).
             loop {
+                let finished = !matches!(stopped.recv_timeout(REDRAW), Err(RecvTimeoutError::Timeout));
+                // The last state is drawn too (then erased at once), so a log of the terminal
+                // shows the work complete.
                 if started.elapsed() >= after {
                     // A terminal that went away is no reason to stop the work.
                     let _ = write!(out, "\r{}\x1b[K", counts.line());
-                    let _ = out.flush();
                     counts.drawn.store(true, Ordering::Relaxed);
                 }
-                if !matches!(stopped.recv_timeout(REDRAW), Err(RecvTimeoutError::Timeout)) {
+                if finished {
                     break;
                 }
+                let _ = out.flush();
             }
             if counts.drawn.load(Ordering::Relaxed) {
                 let _ = write!(out, "\r\x1b[K");
-                let _ = out.flush();
             }
+            let _ = out.flush();
         });
         *progress.drawer.lock().unwrap_or_else(|e| e.into_inner()) = Some(Drawer { stop, thread });
         progress
@@ -219,5 +222,16 @@ mod tests {
         assert!(text.contains("Building ["), "{text:?}");
         assert!(text.contains("] 3/10"), "{text:?}");
         assert!(text.ends_with("\r\x1b[K"), "the line is cleared: {text:?}");
+
+        // Work that ends between two redraws still shows its last state before it is erased.
+        let at_once = Shared::default();
+        let progress = Progress::drawing_to("Uploading", Duration::ZERO, Box::new(at_once.clone()));
+        progress.set_changed_word("uploaded");
+        progress.set_total(5);
+        progress.inc(5);
+        progress.inc_changed(2);
+        progress.finish();
+        let text = String::from_utf8(at_once.0.lock().unwrap().clone()).unwrap();
+        assert!(text.ends_with("] 5/5 (2 uploaded)\x1b[K\r\x1b[K"), "{text:?}");
     }
 }

@@ -307,7 +307,13 @@ fn on_a_terminal_a_long_build_draws_a_progress_bar_and_clears_it() {
     assert!(shown.contains(" written)\x1b[K"), "{shown:?}");
     // The bar is cleared before the summary, which ends the output as it does without a terminal.
     let (bar, summary) = shown.rsplit_once("\r\x1b[K").expect("the bar is cleared");
-    assert!(bar.contains('█'), "{bar:?}");
+    // The last state drawn is the whole site, every file counted.
+    let last = bar.rsplit("\r").next().unwrap();
+    let counts = last.split("] ").nth(1).and_then(|c| c.split(' ').next()).unwrap();
+    let (done, total) = counts.split_once('/').unwrap();
+    assert_eq!(done, total, "{last:?}");
+    assert!(total.parse::<u32>().unwrap() > 100, "{last:?}");
+    assert!(last.contains(&"█".repeat(24)), "{last:?}");
     assert!(is_summary_line(summary.trim_end()), "{summary:?}");
 
     let quiet = build_on_a_terminal(site.root(), "--quiet").unwrap();

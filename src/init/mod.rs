@@ -218,8 +218,15 @@ fn config_toml(languages: &[NewLanguage], title: &str, given_title: Option<&str>
         out.push_str(&format!("\n[languages.{}]\n", language.code));
         out.push_str(&format!("name = {}\n", toml_string(&language.name)));
         if index > 0 {
+            let mut note = String::new();
+            if given_title.is_some() {
+                note.push_str("\n# Translate the name: it is the one given to `mekong init`.");
+            }
+            if !language.native {
+                note.push_str("\n# Translate the description: it is in English until then.");
+            }
             out.push_str(&format!(
-                "# The site's name and description in this language.\ntitle = {}\ndescription = {}\n",
+                "# The site's name and description in this language.{note}\ntitle = {}\ndescription = {}\n",
                 toml_string(&site_title(language, given_title)),
                 toml_string(language.texts.site_description)
             ));

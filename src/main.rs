@@ -2,9 +2,14 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use mekong::config::Config;
+use mekong::date::Date;
+use mekong::error::Severity;
+use mekong::progress::Progress;
 use mekong::site::resolve_root;
 use mekong::{BuildOptions, Diagnostic, Error};
 
@@ -31,6 +36,9 @@ enum Command {
         /// Use this address instead of base_url from config.toml, e.g. https://example.org/ngoai-vu/
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
+        /// Print errors only: no progress, warnings or summary
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Preview the site: serve it on this computer and reload open pages when files change.
     Serve {
@@ -62,6 +70,9 @@ enum Command {
         /// How to print the report
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Print errors only (nothing at all when there are none)
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Show every article in every language: translated, unmarked, stale, fallback or missing.
     Translations {
@@ -74,6 +85,21 @@ enum Command {
         /// Record that this translation (e.g. content/news/bai.km.md) matches its source now
         #[arg(long, value_name = "FILE")]
         mark: Option<PathBuf>,
+    },
+    /// Create a new site: config, a home page and a news section in every language, an
+    /// example article with its translations, and a README for the people who will edit it.
+    Init {
+        /// The folder to create the site in; it must be new or empty [default: the current folder]
+        dir: Option<PathBuf>,
+        /// Language codes, the default language first, e.g. vi,en,km
+        #[arg(long, value_delimiter = ',', default_value = "vi,en,km")]
+        languages: Vec<String>,
+        /// The site's name, in the default language
+        #[arg(long)]
+        title: Option<String>,
+        /// The address the site will be published at, e.g. https://example.org/ngoai-vu/
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
     /// Create a new article with a draft stub for each translation, e.g. `mekong new news/le-ky-ket`.
     New {
@@ -130,11 +156,15 @@ fn main() -> ExitCode {
             site,
             output,
             base_url,
-        } => build(BuildOptions {
-            output,
-            base_url,
-            ..site.options()
-        }),
+            quiet,
+        } => build(
+            BuildOptions {
+                output,
+                base_url,
+                ..site.options()
+            },
+            quiet,
+        ),
         Command::Serve {
             root,
             interface,
@@ -150,10 +180,21 @@ fn main() -> ExitCode {
             open,
             allow_hosts,
         }),
-        Command::Check { site, format } => check(site.options(), format),
+        Command::Check { site, format, quiet } => check(site.options(), format, quiet),
         Command::Translations { root, format, mark } => {
             translations(resolve_root(root.as_deref()), format, mark)
         }
+        Command::Init {
+            dir,
+            languages,
+            title,
+            base_url,
+        } => init(mekong::init::InitOptions {
+            dir: mekong::init::resolve_dir(dir.as_deref()),
+            languages,
+            title,
+            base_url,
+        }),
         Command::New { path, title, root } => new(resolve_root(root.as_deref()), &path, title.as_deref()),
     };
     match result {
@@ -167,8 +208,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(options: BuildOptions) -> Result<ExitCode, Error> {
-    let report = match mekong::build(&options) {
+/// How long a build runs before it shows a progress bar: about a second, or
+/// `MEKONG_PROGRESS_AFTER_MS` (the tests set 0 to see the bar on a small site).
+fn progress_delay() -> Duration {
+    std::env::var("MEKONG_PROGRESS_AFTER_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(Duration::from_secs(1), Duration::from_millis)
+}
+
+fn build(mut options: BuildOptions, quiet: bool) -> Result<ExitCode, Error> {
+    let progress = (!quiet).then(|| {
+        let progress = Progress::on_terminal("Building", progress_delay());
+        progress.set_changed_word("written");
+        Arc::new(progress)
+    });
+    options.progress = progress.clone();
+    let result = mekong::build(&options);
+    if let Some(progress) = progress {
+        progress.finish();
+    }
+    let report = match result {
         Ok(report) => report,
         Err(err) => {
             eprintln!("{err}");
@@ -180,6 +240,9 @@ fn build(options: BuildOptions) -> Result<ExitCode, Error> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    if quiet {
+        return Ok(ExitCode::SUCCESS);
+    }
     print_diagnostics(&report.warnings);
     let per_language: Vec<String> = report
         .pages_per_language
@@ -196,7 +259,33 @@ fn build(options: BuildOptions) -> Result<ExitCode, Error> {
         report.files.unchanged,
         report.files.removed,
     );
+    if let Some(next) = &report.next_scheduled {
+        println!(
+            "Next scheduled article: {} ({}); build again after that time to publish it.",
+            publication_time(&next.date),
+            next.file
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// When an embargoed page goes live: `2026-12-05 08:00 +07:00`; a date without a time or an
+/// offset is taken as UTC, and says so.
+fn publication_time(date: &Date) -> String {
+    let (h, m, _) = date.time.unwrap_or((0, 0, 0));
+    let zone = match date.offset_minutes {
+        None | Some(0) => "UTC".to_owned(),
+        Some(offset) => format!(
+            "{}{:02}:{:02}",
+            if offset < 0 { '-' } else { '+' },
+            offset.unsigned_abs() / 60,
+            offset.unsigned_abs() % 60
+        ),
+    };
+    format!(
+        "{:04}-{:02}-{:02} {h:02}:{m:02} {zone}",
+        date.year, date.month, date.day
+    )
 }
 
 /// Prints what the preview server reports: progress to stdout, problems to stderr.
@@ -217,8 +306,14 @@ fn serve(options: mekong::serve::ServeOptions) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn check(options: BuildOptions, format: Format) -> Result<ExitCode, Error> {
-    let report = mekong::check::check(&options)?;
+fn check(options: BuildOptions, format: Format, quiet: bool) -> Result<ExitCode, Error> {
+    let mut report = mekong::check::check(&options)?;
+    if quiet {
+        report.diagnostics.retain(|d| d.severity == Severity::Error);
+        if report.diagnostics.is_empty() {
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
     match format {
         Format::Text => print!("{}", report.to_text()),
         Format::Json => println!("{}", report.to_json()),
@@ -247,6 +342,24 @@ fn translations(root: PathBuf, format: Format, mark: Option<PathBuf>) -> Result<
     match format {
         Format::Text => print!("{}", mekong::translations::to_text(&config, &rows)),
         Format::Json => println!("{}", serde_json::to_string_pretty(&rows).unwrap_or_default()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(options: mekong::init::InitOptions) -> Result<ExitCode, Error> {
+    let created = mekong::init::init(&options)?;
+    let dir = options.dir.display();
+    println!("Created a new site in {dir} ({} files).", created.files.len());
+    for code in &created.untranslated {
+        println!(
+            "mekong has no built-in texts in `{code}`: its pages start in English, and `mekong check` \
+             lists the interface strings to add to locales/{code}/site.ftl."
+        );
+    }
+    if options.dir == std::path::Path::new(".") {
+        println!("Next: mekong serve   (and read README.md)");
+    } else {
+        println!("Next: cd {dir} && mekong serve   (and read README.md there)");
     }
     Ok(ExitCode::SUCCESS)
 }

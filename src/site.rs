@@ -33,6 +33,8 @@ pub struct BuildOptions {
     pub future: bool,
     /// Include pages past their `expires` date.
     pub expired: bool,
+    /// Counts the files of a build that writes (`mekong build`) as they are rendered and written.
+    pub progress: Option<Arc<crate::progress::Progress>>,
 }
 
 #[derive(Debug)]
@@ -43,6 +45,8 @@ pub struct BuildReport {
     pub output: PathBuf,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// The embargoed page due first, when the build held one back for its date.
+    pub next_scheduled: Option<crate::content::Scheduled>,
 }
 
 /// A site rendered in memory: every output file, not yet written.
@@ -117,12 +121,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             .hint("build into an empty or new folder to let mekong keep it clean"),
         );
     }
+    let next_scheduled = rendering
+        .content
+        .scheduled
+        .iter()
+        .filter(|s| s.embargoed)
+        .min_by_key(|s| s.date.timestamp())
+        .cloned();
     Ok(BuildReport {
         pages_per_language,
         files,
         output: output_dir,
         warnings,
         elapsed: started.elapsed(),
+        next_scheduled,
     })
 }
 
@@ -474,7 +486,13 @@ fn render_into(
                 .collect();
             listed.extend(files.iter().map(|f| (f.path.clone(), f.source.clone())));
             let writer = output::Writer::open(dir, &listed)?;
-            let staged: Vec<Result<bool>> = files.par_iter().map(|file| writer.put(file)).collect();
+            if let Some(progress) = &options.progress {
+                progress.set_total(listed.len() as u64);
+            }
+            let staged: Vec<Result<bool>> = files
+                .par_iter()
+                .map(|file| counted(options, writer.put(file)))
+                .collect();
             if let Err(err) = collect_all(staged) {
                 writer.abort();
                 return Err(err);
@@ -501,7 +519,7 @@ fn render_into(
                 source: job.source(&config, &content),
             };
             match &writer {
-                Some(writer) => writer.put(&file).map(|_| None),
+                Some(writer) => counted(options, writer.put(&file)).map(|_| None),
                 None => Ok(Some(file)),
             }
         })
@@ -549,6 +567,15 @@ fn render_into(
         written,
         leftovers,
     })
+}
+
+/// Counts a file put in the output on the build's progress line.
+fn counted(options: &BuildOptions, put: Result<bool>) -> Result<bool> {
+    if let (Some(progress), Ok(changed)) = (&options.progress, &put) {
+        progress.inc(1);
+        progress.inc_changed(u64::from(*changed));
+    }
+    put
 }
 
 fn render_markdown(

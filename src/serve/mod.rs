@@ -93,6 +93,7 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
         drafts: options.drafts,
         future: false,
         expired: false,
+        ..BuildOptions::default()
     };
     let served = Arc::new(Served {
         snapshot: RwLock::new(Arc::new(Snapshot::default())),

@@ -190,6 +190,47 @@ pub fn points_inside_prefix(link: &str) -> bool {
     }
 }
 
+/// Text a reader meets: text nodes and `alt`, `title` and `aria-label` values, without code,
+/// scripts and styles (whose digits are not prose). SVG text (map markers) is included; its
+/// coordinates are attributes and are not.
+pub fn reader_text(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    let mut hidden_until: Option<&str> = None;
+    while let Some(open) = rest.find('<') {
+        let text = &rest[..open];
+        if hidden_until.is_none() && !text.trim().is_empty() {
+            out.push(text.to_owned());
+        }
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        let tag = &rest[open..close];
+        match hidden_until {
+            Some(end) if tag.starts_with(end) => hidden_until = None,
+            Some(_) => {}
+            None => {
+                for (start, end) in [
+                    ("<code", "</code"),
+                    ("<pre", "</pre"),
+                    ("<script", "</script"),
+                    ("<style", "</style"),
+                ] {
+                    if tag.starts_with(start) {
+                        hidden_until = Some(end);
+                    }
+                }
+                for attribute in [" alt=\"", " title=\"", " aria-label=\""] {
+                    if let Some(at) = tag.find(attribute) {
+                        let value = &tag[at + attribute.len()..];
+                        out.push(value[..value.find('"').unwrap_or(value.len())].to_owned());
+                    }
+                }
+            }
+        }
+        rest = &rest[close..];
+    }
+    out
+}
+
 /// A tool a test needs is missing. Without `MEKONG_ALLOW_SKIP=1` the test fails, naming what
 /// to install; with it the test is skipped with a loud message. Returns only when skipping.
 pub fn missing_tool(what: &str, install: &str) {

@@ -180,6 +180,8 @@ pub struct BuildCache {
     jobs: HashMap<String, JobRecord>,
     /// The template values of every page by its path, with what they were made from.
     values: HashMap<String, PageValues>,
+    /// The UI strings, read again only when a `.ftl` file or config.toml changes.
+    i18n: Option<Arc<I18n>>,
 }
 
 /// A page's template values: the whole page, and the page as lists show it.
@@ -244,6 +246,7 @@ impl Default for BuildCache {
             analysis: Default::default(),
             jobs: HashMap::new(),
             values: HashMap::new(),
+            i18n: None,
         }
     }
 }
@@ -279,6 +282,17 @@ impl BuildCache {
             .any(|c| matches!(c, ChangeKind::Templates | ChangeKind::Strings))
         {
             self.forget_markdown();
+        }
+        if changes.contains(&ChangeKind::Strings) {
+            self.i18n = None;
+        }
+    }
+
+    /// Forgets what was read of the files at these paths (relative to the site folder, `/`
+    /// separated), which the watcher saw change.
+    pub fn forget_files<'a>(&mut self, paths: impl IntoIterator<Item = &'a str>) {
+        for path in paths {
+            self.parse.forget(path);
         }
     }
 
@@ -320,8 +334,15 @@ fn render_into(
     let cached_engine = cache.markdown_engine.clone();
     let retain = cache.retain;
     let parse_cache = std::mem::take(&mut cache.parse);
+    let cached_i18n = cache.i18n.clone();
     let ((i18n, statics), (content, markdown)) = rayon::join(
-        || (I18n::load(&config), static_files(&config)),
+        || {
+            let i18n = match cached_i18n {
+                Some(i18n) => Ok(i18n),
+                None => I18n::load(&config).map(Arc::new),
+            };
+            (i18n, static_files(&config))
+        },
         || {
             let content = Content::load_keeping(&config, load_options, &parse_cache, retain);
             (
@@ -343,7 +364,9 @@ fn render_into(
             return Err(Error::from_list(all));
         }
     };
-    let i18n = Arc::new(i18n);
+    if cache.retain {
+        cache.i18n = Some(i18n.clone());
+    }
     let (statics, mut warnings) = statics;
     let asset_hashes = Arc::new(hash_statics(&statics)?);
     timings.mark("hash statics");

@@ -77,6 +77,7 @@ impl Content {
         cache: &ParseCache,
         keep: bool,
     ) -> Result<Content> {
+        let mut t = crate::timings::Timings::start();
         let content_dir = config.content_dir();
         let mut found = Vec::new();
         let mut assets = Vec::new();
@@ -85,27 +86,32 @@ impl Content {
         if content_dir.is_dir() {
             warnings = walk(config, &content_dir, &mut found, &mut assets, &mut bundle_assets)?;
         }
+        t.mark("walk");
         let parsed = collect_all(
             found
                 .into_par_iter()
                 .map(|f| parse_cached(f, cache))
                 .collect::<Vec<_>>(),
         )?;
+        t.mark("parse");
         let parse_cache = ParseCache {
             files: parsed
                 .iter()
                 .filter(|_| keep)
-                .filter_map(|(p, stamp)| {
-                    let stamp = (*stamp)?;
+                .filter_map(|(p, seen)| {
+                    let (stamp, meta) = seen.as_ref()?;
+                    let meta = meta.clone().unwrap_or_else(|| Arc::new(p.meta.clone()));
                     Some((
-                        p.found.file.path.clone(),
-                        (stamp, p.meta.clone(), p.body.clone(), p.body_line),
+                        p.found.file.shown_as.clone(),
+                        (*stamp, meta, p.body.clone(), p.body_line),
                     ))
                 })
                 .collect(),
         };
         let mut parsed: Vec<Parsed> = parsed.into_iter().map(|(p, _)| p).collect();
+        t.mark("parse cache");
         inherit_front_matter(&mut parsed);
+        t.mark("inherit");
         let now = options.now.unwrap_or_else(|| {
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -165,12 +171,16 @@ impl Content {
         let (sections, pages): (Vec<Parsed>, Vec<Parsed>) =
             parsed.into_iter().partition(|p| p.found.kind == Kind::Section);
         content.build_sections(config, sections);
+        t.mark("sections");
         content.build_pages(config, pages, &mut bundle_assets)?;
+        t.mark("pages");
         content.add_fallback_pages(config);
         content.hide_empty_sections(config);
         content.check_unique_paths()?;
         content.order_sections();
+        t.mark("order");
         content.taxonomies = taxonomy::collect(config, &content)?;
+        t.mark("taxonomies");
         Ok(content)
     }
 
@@ -648,7 +658,15 @@ fn split_language<'a>(config: &Config, stem: &'a str) -> std::result::Result<(&'
 /// Parsed files by path, with the modification time and size they had.
 #[derive(Debug, Default, Clone)]
 pub struct ParseCache {
-    files: HashMap<PathBuf, (FileStamp, FrontMatter, Arc<str>, usize)>,
+    files: HashMap<String, (FileStamp, Arc<FrontMatter>, Arc<str>, usize)>,
+}
+
+impl ParseCache {
+    /// Forgets the file at `shown_as` (`content/news/x.md`), so it is read again even if its
+    /// time and size look unchanged (two saves within the file system's clock tick).
+    pub fn forget(&mut self, shown_as: &str) {
+        self.files.remove(shown_as);
+    }
 }
 
 type FileStamp = (std::time::SystemTime, u64);
@@ -658,21 +676,26 @@ fn stamp(path: &Path) -> Option<FileStamp> {
     Some((meta.modified().ok()?, meta.len()))
 }
 
+/// What the parse cache learns of a file: its stamp, and the cached front matter when it was
+/// taken from the cache (shared, so the next cache need not copy it).
+type Seen = Option<(FileStamp, Option<Arc<FrontMatter>>)>;
+
 /// Parses `found`, or takes it from `cache` when the file is unchanged.
-fn parse_cached(found: Found, cache: &ParseCache) -> Result<(Parsed, Option<FileStamp>)> {
+fn parse_cached(found: Found, cache: &ParseCache) -> Result<(Parsed, Seen)> {
     let current = stamp(&found.file.path);
-    if let (Some(current), Some((seen, meta, body, body_line))) = (current, cache.files.get(&found.file.path))
+    if let (Some(current), Some((seen, meta, body, body_line))) =
+        (current, cache.files.get(&found.file.shown_as))
         && *seen == current
     {
         let parsed = Parsed {
-            meta: meta.clone(),
+            meta: (**meta).clone(),
             body: body.clone(),
             body_line: *body_line,
             found,
         };
-        return Ok((parsed, Some(current)));
+        return Ok((parsed, Some((current, Some(meta.clone())))));
     }
-    parse(found).map(|p| (p, current))
+    parse(found).map(|p| (p, current.map(|c| (c, None))))
 }
 
 fn parse(found: Found) -> Result<Parsed> {

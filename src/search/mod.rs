@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -316,11 +317,13 @@ fn build_language(
     let base = format!("search/{code}/");
 
     // Number every term of the language, and gather postings, spellings and pairs.
-    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    // Fx hashing: these maps take every word of the language, and none of their orders
+    // reaches the output (shards are sorted maps).
+    let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
     let mut terms: Vec<&str> = Vec::new();
     let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
-    let mut exact: HashMap<&str, Vec<u32>> = HashMap::new();
-    let mut pairs: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    let mut exact: FxHashMap<&str, Vec<u32>> = FxHashMap::default();
+    let mut pairs: FxHashMap<(u32, u32), Vec<u32>> = FxHashMap::default();
     for (n, doc) in docs.iter().enumerate() {
         let n = n as u32;
         let global: Vec<u32> = doc
@@ -356,7 +359,7 @@ fn build_language(
         docs.len() >= 2 && docs.len() < rarer
     });
     // Exact spellings matter only where one folded term has several: `đảng`, `đang`, `dạng`.
-    let mut spellings: HashMap<String, usize> = HashMap::new();
+    let mut spellings: FxHashMap<String, usize> = FxHashMap::default();
     for word in exact.keys() {
         *spellings.entry(tokenize::fold(word).into_owned()).or_default() += 1;
     }

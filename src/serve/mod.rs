@@ -173,6 +173,7 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
             batches.push(more);
         }
         let mut changes: Vec<ChangeKind> = Vec::new();
+        let mut changed_files: Vec<String> = Vec::new();
         for batch in batches {
             let events = match batch {
                 Wake::Files(Ok(events)) => events,
@@ -185,17 +186,23 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
                         .into());
                 }
             };
-            changes.extend(
-                events
-                    .into_iter()
-                    .filter(|event| watch::is_change(&event.event.kind))
-                    .flat_map(|event| event.event.paths)
-                    .filter_map(|path| classify(&root, &path)),
-            );
+            for path in events
+                .into_iter()
+                .filter(|event| watch::is_change(&event.event.kind))
+                .flat_map(|event| event.event.paths)
+            {
+                if let Some(kind) = classify(&root, &path) {
+                    changes.push(kind);
+                    if let Ok(relative) = path.strip_prefix(&root) {
+                        changed_files.push(relative.to_string_lossy().replace('\\', "/"));
+                    }
+                }
+            }
         }
         if changes.is_empty() {
             continue;
         }
+        state.cache.forget_files(changed_files.iter().map(String::as_str));
         state.rebuild(reporter, &mut strings, &changes, false);
     }
     Ok(())

@@ -85,6 +85,78 @@ impl Leftovers {
     }
 }
 
+/// A site kept between builds (the preview server's): rendered whole once, then after each
+/// change only what the change can affect, with the result equal to a fresh build.
+///
+/// ```no_run
+/// # fn main() -> mekong::Result<()> {
+/// use mekong::site::{Change, Site};
+/// let mut site = Site::new(mekong::BuildOptions { root: "site".into(), ..Default::default() });
+/// let first = site.render()?;
+/// let next = site.update(&[Change::file("content/news/bai-viet.md")])?;
+/// # let _ = (first, next);
+/// # Ok(())
+/// # }
+/// ```
+pub struct Site {
+    options: BuildOptions,
+    cache: BuildCache,
+}
+
+/// A changed input of a site: its path relative to the site folder, and what kind of input it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: String,
+    pub kind: crate::input::ChangeKind,
+}
+
+impl Change {
+    /// The change of the file at `path` (relative to the site folder, `/` separated); `None`
+    /// when the path is not an input (the output folder, an editor's swap file).
+    pub fn of(path: &str) -> Option<Change> {
+        let kind = crate::input::classify(Path::new(""), Path::new(path))?;
+        Some(Change {
+            path: path.to_owned(),
+            kind,
+        })
+    }
+
+    /// Like `of`, for a path known to be an input; a path that is not counts as content.
+    pub fn file(path: &str) -> Change {
+        Change::of(path).unwrap_or(Change {
+            path: path.to_owned(),
+            kind: crate::input::ChangeKind::Content,
+        })
+    }
+}
+
+impl Site {
+    pub fn new(options: BuildOptions) -> Site {
+        Site {
+            options,
+            cache: BuildCache::default(),
+        }
+    }
+
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
+    /// Renders the site in memory, reusing whatever the last render left that is still right.
+    pub fn render(&mut self) -> Result<Rendering> {
+        render_with(&self.options, &mut self.cache)
+    }
+
+    /// Renders again after `changes`: files the changes name are read again, and only the
+    /// work their kinds can affect is redone.
+    pub fn update(&mut self, changes: &[Change]) -> Result<Rendering> {
+        let kinds: Vec<crate::input::ChangeKind> = changes.iter().map(|c| c.kind).collect();
+        self.cache.forget_for(&kinds);
+        self.cache.forget_files(changes.iter().map(|c| c.path.as_str()));
+        self.render()
+    }
+}
+
 /// Builds the site and writes it; on any error nothing is written.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();

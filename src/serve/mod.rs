@@ -24,6 +24,7 @@ use http::Snapshot;
 use live::{Clients, Event};
 
 pub use crate::input::{ChangeKind, classify};
+use crate::site::Change;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -103,8 +104,7 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
     });
     let mut strings = live::json_string("{}");
     let mut state = State {
-        options: &build_options,
-        cache: crate::site::BuildCache::default(),
+        site: crate::site::Site::new(build_options),
         served: served.clone(),
     };
     state.rebuild(reporter, &mut strings, &[], true);
@@ -172,8 +172,7 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
         while let Ok(more) = woken.try_recv() {
             batches.push(more);
         }
-        let mut changes: Vec<ChangeKind> = Vec::new();
-        let mut changed_files: Vec<String> = Vec::new();
+        let mut changes: Vec<Change> = Vec::new();
         for batch in batches {
             let events = match batch {
                 Wake::Files(Ok(events)) => events,
@@ -192,17 +191,17 @@ pub fn serve(options: &ServeOptions, reporter: &mut dyn Reporter) -> Result<()> 
                 .flat_map(|event| event.event.paths)
             {
                 if let Some(kind) = classify(&root, &path) {
-                    changes.push(kind);
-                    if let Ok(relative) = path.strip_prefix(&root) {
-                        changed_files.push(relative.to_string_lossy().replace('\\', "/"));
-                    }
+                    let path = path.strip_prefix(&root).unwrap_or(&path);
+                    changes.push(Change {
+                        path: path.to_string_lossy().replace('\\', "/"),
+                        kind,
+                    });
                 }
             }
         }
         if changes.is_empty() {
             continue;
         }
-        state.cache.forget_files(changed_files.iter().map(String::as_str));
         state.rebuild(reporter, &mut strings, &changes, false);
     }
     Ok(())
@@ -304,26 +303,24 @@ fn error_event(message: String) -> Event {
     }
 }
 
-struct State<'a> {
-    options: &'a BuildOptions,
-    /// Parsed files and rendered Markdown from the last build.
-    cache: crate::site::BuildCache,
+struct State {
+    /// The site as the last build left it.
+    site: crate::site::Site,
     served: Arc<Served>,
 }
 
-impl State<'_> {
+impl State {
     /// Rebuilds in memory. On success the new files replace the old and pages whose files
     /// changed reload; on failure the last good site stays up and every page shows the error.
     fn rebuild(
         &mut self,
         reporter: &mut dyn Reporter,
         strings: &mut String,
-        changes: &[ChangeKind],
+        changes: &[Change],
         first: bool,
     ) {
         let started = Instant::now();
-        self.cache.forget_for(changes);
-        match crate::site::render_with(self.options, &mut self.cache) {
+        match self.site.update(changes) {
             Ok(mut rendering) => {
                 *strings = overlay_strings(&rendering);
                 let files = load_files(std::mem::take(&mut rendering.files));

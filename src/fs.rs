@@ -81,15 +81,21 @@ pub(crate) fn walk(dir: &Path, inside: &Path, shown_as: &str) -> Result<(Vec<Fol
             } else {
                 format!("{rel}/{name}")
             };
-            let shown = format!("{shown_as}/{child_rel}");
-            let is_link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            let shown = || format!("{shown_as}/{child_rel}");
+            let file_type = entry.file_type().ok();
+            let is_link = file_type.is_some_and(|t| t.is_symlink());
+            // The listing tells files from folders; only a link costs a look at its target.
+            if !is_link && file_type.is_some_and(|t| !t.is_dir()) {
+                files.push((name, entry.path()));
+                continue;
+            }
             let real = if is_link {
                 match entry.path().canonicalize() {
                     Ok(real) if real.starts_with(&inside) => real,
                     Ok(real) => {
                         warnings.push(
                             Diagnostic::warning(
-                                shown,
+                                shown(),
                                 format!(
                                     "this link leads outside the site (to {}), so it is not followed",
                                     real.display()
@@ -101,7 +107,7 @@ pub(crate) fn walk(dir: &Path, inside: &Path, shown_as: &str) -> Result<(Vec<Fol
                     }
                     Err(_) => {
                         warnings.push(
-                            Diagnostic::warning(shown, "this link leads nowhere, so it is skipped")
+                            Diagnostic::warning(shown(), "this link leads nowhere, so it is skipped")
                                 .hint("remove the link, or point it at a file inside the site"),
                         );
                         continue;
@@ -123,7 +129,7 @@ pub(crate) fn walk(dir: &Path, inside: &Path, shown_as: &str) -> Result<(Vec<Fol
                     };
                     errors.push(
                         Diagnostic::error(
-                            shown,
+                            shown(),
                             format!("this link leads back to {back_to}, which holds the link itself, so following it would never end"),
                         )
                         .hint("remove the link (a folder cannot contain itself)"),
@@ -133,7 +139,7 @@ pub(crate) fn walk(dir: &Path, inside: &Path, shown_as: &str) -> Result<(Vec<Fol
                 if !entered.insert(real.clone()) {
                     warnings.push(
                         Diagnostic::warning(
-                            shown,
+                            shown(),
                             "this link leads to a folder that is already part of the site, so it is skipped",
                         )
                         .hint("remove the link; the folder is published from where it is"),

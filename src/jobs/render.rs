@@ -19,7 +19,7 @@ pub(crate) struct JobRecord {
     /// Hash of the template and everything in its context (or of a feed's entries).
     pub(crate) fingerprint: u64,
     /// What its template functions read, with the version each read had.
-    pub(crate) reads: Vec<(Read, u64)>,
+    pub(crate) reads: Arc<[(Read, u64)]>,
     pub(crate) text: Arc<str>,
 }
 
@@ -116,7 +116,7 @@ impl JobRenderer<'_> {
             return (path, text);
         }
         let text: Arc<str> = make().into();
-        self.keep(&path, fingerprint, Vec::new(), &text, true);
+        self.keep(&path, fingerprint, Arc::from(Vec::new()), &text, true);
         (path, text)
     }
 
@@ -135,7 +135,7 @@ impl JobRenderer<'_> {
         Some(record.text.clone())
     }
 
-    fn keep(&self, path: &str, fingerprint: u64, reads: Vec<(Read, u64)>, text: &Arc<str>, rendered: bool) {
+    fn keep(&self, path: &str, fingerprint: u64, reads: Arc<[(Read, u64)]>, text: &Arc<str>, rendered: bool) {
         let record = JobRecord {
             fingerprint,
             reads,

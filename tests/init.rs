@@ -94,7 +94,7 @@ fn a_new_trilingual_site_builds_and_checks_without_errors_or_warnings() {
         }
     }
     let article = read(dir, "public/km/news/ra-mat-trang-thong-tin/index.html");
-    assert!(article.contains("គេហទំព័រព័ត៌មានផ្លូវការ ចាប់ផ្ដើមដំណើរការហើយ"));
+    assert!(article.contains("គេហទំព័រព័ត៌មានផ្លូវការ ដាក់ឱ្យដំណើរការជាផ្លូវការ"));
     let article = read(dir, "public/en/news/ra-mat-trang-thong-tin/index.html");
     assert!(article.contains("Our new website is online"));
     // The tag is named in each language, and the footer names this site, not the sample's.

@@ -343,10 +343,18 @@ fn site_ftl(languages: &[NewLanguage], language: &NewLanguage, title: Option<&st
     let mut out = format!(
         "# UI strings of this site in {}. A message here replaces mekong's built-in message of the\n\
          # same name (see the README of mekong for the list); `mekong check` names any a language lacks.\n\n\
-         # The footer: what the site is, and whose it is.\n\
+         # The footer: what the site is, and whose it is. Put the name of the office that\n\
+         # holds the copyright after the year.\n\
          footer-about = {}\n\
-         footer-copyright = © {{ $year }} {}\n",
-        language.name, texts.site_description, name
+         footer-copyright = {}© {{ $year }} {}\n",
+        language.name,
+        texts.site_description,
+        if language.code == "km" {
+            "រក្សាសិទ្ធិ "
+        } else {
+            ""
+        },
+        name
     );
     if !std::ptr::eq(language, default) {
         out.push_str(&format!(
@@ -370,7 +378,14 @@ fn staff_readme(languages: &[NewLanguage], title: &str) -> String {
     let example = others.first().map_or("en", |l| l.code.as_str());
     let list = languages
         .iter()
-        .map(|l| format!("`{}` ({})", l.code, l.name))
+        .map(|l| {
+            // Inside a Vietnamese sentence the language is "tiếng Việt", not a title.
+            let name = match (default.code.as_str(), l.name.strip_prefix("Tiếng ")) {
+                ("vi", Some(rest)) => format!("tiếng {rest}"),
+                _ => l.name.clone(),
+            };
+            format!("`{}` ({name})", l.code)
+        })
         .collect::<Vec<_>>()
         .join(", ");
     template

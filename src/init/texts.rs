@@ -37,17 +37,17 @@ pub(crate) fn site_texts(code: &str) -> Option<&'static SiteTexts> {
 const VI: SiteTexts = SiteTexts {
     site_title: "Trang thông tin điện tử",
     site_description: "Tin tức, thông báo và hoạt động của cơ quan",
-    home_body: "Chào mừng quý độc giả đến với trang thông tin điện tử của chúng tôi. Tại đây, \
+    home_body: "Chào mừng bạn đọc đến với trang thông tin điện tử của chúng tôi. Tại đây, \
 chúng tôi thường xuyên cập nhật tin tức, thông báo và các hoạt động mới nhất của cơ quan.",
     news_title: "Tin tức",
     news_description: "Tin tức, sự kiện và thông báo mới nhất của cơ quan.",
     news_body: "Các bài viết được sắp xếp theo thời gian đăng, tin mới nhất hiển thị trước.",
     article_slug: "ra-mat-trang-thong-tin",
     article_title: "Trang thông tin điện tử chính thức đi vào hoạt động",
-    article_description: "Trang thông tin điện tử mới đưa tin tức, thông báo và hoạt động của cơ quan \
-đến bạn đọc trong và ngoài nước.",
+    article_description: "Trang thông tin điện tử mới của cơ quan chuyển tải tin tức, thông báo và \
+thông tin hoạt động đến bạn đọc trong và ngoài nước.",
     article_author: "Ban biên tập",
-    article_body: "Từ hôm nay, trang thông tin điện tử chính thức của cơ quan đi vào hoạt động. Đây là \
+    article_body: "Kể từ hôm nay, trang thông tin điện tử của cơ quan chính thức đi vào hoạt động. Đây là \
 kênh để bạn đọc trong và ngoài nước theo dõi tin tức, thông báo và các hoạt động của cơ quan một \
 cách nhanh chóng, chính xác.
 
@@ -60,7 +60,7 @@ cách nhanh chóng, chính xác.
 - Thông tin giới thiệu và cách liên hệ với cơ quan.",
     article_languages: "## Đọc bằng ngôn ngữ của bạn
 
-Mỗi bài viết có thể đọc bằng các ngôn ngữ khác: hãy chọn ngôn ngữ ở đầu trang.",
+Bài viết có thể được xem bằng các ngôn ngữ khác; vui lòng chọn ngôn ngữ ở đầu trang.",
     article_closing: "Mời bạn đọc xem các bài viết mới nhất trong mục {news}.",
     tag: "thông báo",
 };
@@ -103,27 +103,27 @@ const KM: SiteTexts = SiteTexts {
 យើងខ្ញុំផ្ដល់ជូនជាប្រចាំនូវព័ត៌មាន សេចក្ដីជូនដំណឹង និងសកម្មភាពថ្មីៗរបស់ស្ថាប័ន។",
     news_title: "ព័ត៌មាន",
     news_description: "ព័ត៌មាន ព្រឹត្តិការណ៍ និងសេចក្ដីជូនដំណឹងថ្មីៗរបស់ស្ថាប័ន។",
-    news_body: "អត្ថបទត្រូវបានរៀបតាមលំដាប់កាលបរិច្ឆេទចុះផ្សាយ ដោយព័ត៌មានថ្មីបំផុតនៅខាងលើគេ។",
+    news_body: "អត្ថបទត្រូវបានតម្រៀបតាមកាលបរិច្ឆេទចុះផ្សាយ ដោយអត្ថបទថ្មីបំផុតនៅខាងលើ។",
     // Khmer is never transliterated into URLs: a Khmer-first site gets an English file name.
     article_slug: "our-new-website",
-    article_title: "គេហទំព័រព័ត៌មានផ្លូវការ ចាប់ផ្ដើមដំណើរការហើយ",
+    article_title: "គេហទំព័រព័ត៌មានផ្លូវការ ដាក់ឱ្យដំណើរការជាផ្លូវការ",
     article_description: "គេហទំព័រថ្មីនេះ ផ្ដល់ព័ត៌មាន សេចក្ដីជូនដំណឹង និងសកម្មភាពរបស់ស្ថាប័ន \
 ជូនប្រិយមិត្តអ្នកអានទាំងក្នុង និងក្រៅប្រទេស។",
     article_author: "ក្រុមនិពន្ធ",
-    article_body: "ចាប់ពីថ្ងៃនេះតទៅ គេហទំព័រផ្លូវការរបស់ស្ថាប័នបានចាប់ផ្ដើមដំណើរការហើយ។ \
+    article_body: "ចាប់ពីថ្ងៃនេះតទៅ គេហទំព័រផ្លូវការរបស់ស្ថាប័នចាប់ផ្ដើមដំណើរការជាផ្លូវការ។ \
 នេះគឺជាបណ្ដាញមួយដែលប្រិយមិត្តអ្នកអានទាំងក្នុង និងក្រៅប្រទេស អាចតាមដានព័ត៌មាន \
 សេចក្ដីជូនដំណឹង និងសកម្មភាពនានារបស់ស្ថាប័នបានយ៉ាងឆាប់រហ័ស និងត្រឹមត្រូវ។
 
 <!-- more -->
 
-## អ្វីដែលអ្នកនឹងរកឃើញនៅទីនេះ
+## អ្វីដែលលោកអ្នកនឹងរកឃើញនៅទីនេះ
 
 - ព័ត៌មានអំពីសកម្មភាព និងព្រឹត្តិការណ៍នានារបស់ស្ថាប័ន
 - សេចក្ដីជូនដំណឹង ឯកសារ និងការណែនាំអំពីនីតិវិធីរដ្ឋបាល
 - ព័ត៌មានអំពីស្ថាប័ន និងរបៀបទាក់ទងមកយើងខ្ញុំ",
-    article_languages: "## អានជាភាសារបស់អ្នក
+    article_languages: "## អានជាភាសារបស់លោកអ្នក
 
 អត្ថបទនីមួយៗអាចអានជាភាសាផ្សេងទៀតបាន ដោយជ្រើសរើសភាសានៅផ្នែកខាងលើនៃទំព័រ។",
-    article_closing: "សូមអានអត្ថបទថ្មីៗបំផុតនៅក្នុងផ្នែក{news}។",
+    article_closing: "សូមអានអត្ថបទថ្មីៗនៅក្នុងផ្នែក{news}។",
     tag: "សេចក្ដីជូនដំណឹង",
 };

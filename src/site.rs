@@ -465,10 +465,14 @@ fn render_into(
     timings.mark("markdown");
     errors.extend(check_anchors(&config, &content));
     timings.mark("anchors");
-    let analysis = if cache.retain {
-        crate::search::analyze_cached(&config, &content, &i18n, &mut cache.analysis)
+    // A one-time build makes the search index now, before it lets go of the pages' text; the
+    // preview server makes it on a thread of its own while the pages render (below).
+    let (word_counts, mut index) = if cache.retain {
+        let readings = crate::search::read_pages(&config, &content, &mut cache.analysis);
+        (readings.word_counts.clone(), SearchIndex::Later(readings))
     } else {
-        crate::search::analyze(&config, &content, &i18n)
+        let analysis = crate::search::analyze(&config, &content, &i18n);
+        (analysis.word_counts, SearchIndex::Made(analysis.files))
     };
     timings.mark("analysis");
     if output.is_some() && !cache.retain {
@@ -482,12 +486,20 @@ fn render_into(
             section.body = "".into();
         }
     }
-    for (page, words) in content.pages.iter_mut().zip(&analysis.word_counts) {
+    for (page, words) in content.pages.iter_mut().zip(&word_counts) {
         page.rendered.word_count = *words;
         page.rendered.reading_time = crate::text::reading_time(*words);
     }
 
     let content = Arc::new(content);
+    if let SearchIndex::Later(readings) = index {
+        let (config, content, i18n) = (config.clone(), content.clone(), i18n.clone());
+        let mut languages = std::mem::take(&mut cache.analysis.languages);
+        index = SearchIndex::Making(std::thread::spawn(move || {
+            let files = crate::search::build_index(&config, &content, &i18n, readings, &mut languages);
+            (files, languages)
+        }));
+    }
     let values = page_values(&config, &content, &mut cache.values, cache.retain);
     let page_hashes: Vec<u64> = values.iter().map(|v| v.page_hash).collect();
     let list_hashes: Vec<u64> = values.iter().map(|v| v.list_hash).collect();
@@ -528,11 +540,10 @@ fn render_into(
         rendered: Mutex::new(Vec::new()),
     };
     let mut files: Vec<OutputFile> = statics;
-    files.extend(analysis.files.into_iter().map(|f| OutputFile {
-        path: f.path,
-        bytes: Bytes::Owned(f.json.into_bytes()),
-        source: "the search index".to_owned(),
-    }));
+    if output.is_some() {
+        files.extend(index.files(&mut cache.analysis));
+        index = SearchIndex::Made(Vec::new());
+    }
     let shown = |path: &Path| {
         path.strip_prefix(&config.root)
             .unwrap_or(path)
@@ -637,6 +648,7 @@ fn render_into(
         Ok(made) => files.extend(made.into_iter().flatten()),
         Err(err) => errors.extend(err.diagnostics),
     }
+    files.extend(index.files(&mut cache.analysis));
     let written = match writer {
         Some(writer) if errors.is_empty() => Some(writer.commit()?),
         Some(writer) => {
@@ -671,6 +683,39 @@ fn counted(options: &BuildOptions, put: Result<bool>) -> Result<bool> {
         progress.inc_changed(u64::from(*changed));
     }
     put
+}
+
+/// The search index of a build: made, or being made on another thread.
+enum SearchIndex {
+    Made(Vec<crate::search::IndexFile>),
+    Later(crate::search::PageReadings),
+    Making(std::thread::JoinHandle<(Vec<crate::search::IndexFile>, crate::search::IndexCache)>),
+}
+
+impl SearchIndex {
+    /// The index's files, waiting for them if they are being made; `cache` gets back the
+    /// languages' index cache the thread took.
+    fn files(self, cache: &mut crate::search::AnalysisCache) -> Vec<OutputFile> {
+        let made = match self {
+            SearchIndex::Made(files) => files,
+            // Only made once the content is shared; never left in this state.
+            SearchIndex::Later(_) => Vec::new(),
+            SearchIndex::Making(thread) => match thread.join() {
+                Ok((files, languages)) => {
+                    cache.languages = languages;
+                    files
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+        };
+        made.into_iter()
+            .map(|f| OutputFile {
+                path: f.path,
+                bytes: Bytes::Owned(f.json.into_bytes()),
+                source: "the search index".to_owned(),
+            })
+            .collect()
+    }
 }
 
 fn render_markdown(

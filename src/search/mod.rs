@@ -211,8 +211,8 @@ pub struct Analysis {
 #[derive(Default)]
 pub struct AnalysisCache {
     pages: HashMap<u64, PageAnalysis>,
-    /// Each language's index files, by a hash of everything they were made from.
-    languages: HashMap<usize, (u64, Vec<IndexFile>)>,
+    /// Each language's index files.
+    pub languages: IndexCache,
 }
 
 /// A page's body word count, and its index entry when it is searchable.
@@ -250,6 +250,26 @@ pub fn analyze_cached(
     i18n: &I18n,
     cache: &mut AnalysisCache,
 ) -> Analysis {
+    let pages = read_pages(config, content, cache);
+    let word_counts = pages.word_counts.clone();
+    let files = build_index(config, content, i18n, pages, &mut cache.languages);
+    Analysis { word_counts, files }
+}
+
+/// What reading each page yields, before the index is made of it.
+pub struct PageReadings {
+    /// Words in each page's body, by `PageId`.
+    pub word_counts: Vec<usize>,
+    keys: Vec<u64>,
+    docs: Vec<Option<Arc<Doc>>>,
+}
+
+/// The index files of each language, by a hash of everything they were made from.
+#[derive(Default)]
+pub struct IndexCache(HashMap<usize, (u64, Vec<IndexFile>)>);
+
+/// Reads (segments) every page, or takes it from `cache` when `cache` read it as it is now.
+pub fn read_pages(config: &Config, content: &Content, cache: &mut AnalysisCache) -> PageReadings {
     let search = config.build_search_index;
     let seen = &cache.pages;
     let analyzed: Vec<(u64, PageAnalysis)> = content
@@ -269,40 +289,57 @@ pub fn analyze_cached(
         .collect();
     cache.pages = analyzed.iter().cloned().collect();
     let keys: Vec<u64> = analyzed.iter().map(|(key, _)| *key).collect();
-    let (word_counts, mut docs): (Vec<usize>, Vec<Option<Arc<Doc>>>) =
+    let (word_counts, docs): (Vec<usize>, Vec<Option<Arc<Doc>>>) =
         analyzed.into_iter().map(|(_, analysis)| analysis).unzip();
-    let mut files = Vec::new();
-    if search {
-        for lang in 0..config.languages.len() {
-            let ids: Vec<PageId> = content
-                .pages_in(lang)
-                .filter(|id| docs[id.0 as usize].is_some())
-                .collect();
-            let language_docs: Vec<Arc<Doc>> =
-                ids.iter().filter_map(|id| docs[id.0 as usize].take()).collect();
-            // The index is made from the pages' analysis and what its result rows show.
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            for id in &ids {
-                let page = content.page(*id);
-                hasher.update(&keys[id.0 as usize].to_le_bytes());
-                hasher.update(page.path.as_bytes());
-                hasher.update(format!("{:?}\0", page.meta.date).as_bytes());
-                hasher.update(content.section(page.section).title.as_bytes());
-                hasher.update(b"\0");
-            }
-            let key = hasher.digest();
-            if let Some((known, made)) = cache.languages.get(&lang)
-                && *known == key
-            {
-                files.extend(made.iter().cloned());
-                continue;
-            }
-            let made = build_language(config, content, i18n, lang, &ids, &language_docs);
-            files.extend(made.iter().cloned());
-            cache.languages.insert(lang, (key, made));
-        }
+    PageReadings {
+        word_counts,
+        keys,
+        docs,
     }
-    Analysis { word_counts, files }
+}
+
+/// Makes every language's index from the pages' readings; a language whose pages read as
+/// before keeps its files from `cache`. Needs the pages' text (for result snippets).
+pub fn build_index(
+    config: &Config,
+    content: &Content,
+    i18n: &I18n,
+    pages: PageReadings,
+    cache: &mut IndexCache,
+) -> Vec<IndexFile> {
+    let PageReadings { keys, mut docs, .. } = pages;
+    let mut files = Vec::new();
+    if !config.build_search_index {
+        return files;
+    }
+    for lang in 0..config.languages.len() {
+        let ids: Vec<PageId> = content
+            .pages_in(lang)
+            .filter(|id| docs[id.0 as usize].is_some())
+            .collect();
+        let language_docs: Vec<Arc<Doc>> = ids.iter().filter_map(|id| docs[id.0 as usize].take()).collect();
+        // The index is made from the pages' analysis and what its result rows show.
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for id in &ids {
+            let page = content.page(*id);
+            hasher.update(&keys[id.0 as usize].to_le_bytes());
+            hasher.update(page.path.as_bytes());
+            hasher.update(format!("{:?}\0", page.meta.date).as_bytes());
+            hasher.update(content.section(page.section).title.as_bytes());
+            hasher.update(b"\0");
+        }
+        let key = hasher.digest();
+        if let Some((known, made)) = cache.0.get(&lang)
+            && *known == key
+        {
+            files.extend(made.iter().cloned());
+            continue;
+        }
+        let made = build_language(config, content, i18n, lang, &ids, &language_docs);
+        files.extend(made.iter().cloned());
+        cache.0.insert(lang, (key, made));
+    }
+    files
 }
 
 fn build_language(

@@ -107,7 +107,10 @@ impl Store {
                          keys) in the environment of mekong deploy; keys never go in config.toml",
                     ))
                 })?;
-                opendal::install_default();
+                // HTTPS goes through rustls, which needs its crypto provider installed once per
+                // process; an error only means it already is.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                opendal_http_transport_reqwest::install_default();
                 let mut builder = opendal::services::S3::default()
                     .bucket(bucket)
                     .root(&format!("/{prefix}"))
@@ -344,6 +347,9 @@ fn hint(err: &opendal::Error) -> Option<&'static str> {
              check that `ssh user@host` works from this computer without a password prompt, and that the \
              server's key is in ~/.ssh/known_hosts",
         );
+    }
+    if text.contains("error sending request") {
+        return Some("check the endpoint in the deploy url and that this computer can reach it");
     }
     match err.kind() {
         ErrorKind::PermissionDenied => Some(

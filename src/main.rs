@@ -301,15 +301,35 @@ fn new(root: PathBuf, path: &str, title: Option<&str>) -> Result<ExitCode, Error
 
 fn deploy(options: mekong::deploy::DeployOptions) -> Result<ExitCode, Error> {
     let report = mekong::deploy::deploy(&options, &mut |_done, _total| {})?;
-    print_diagnostics(&report.check.diagnostics);
     let target = &report.target;
     if let Some(build) = &report.build {
+        print_diagnostics(&build.warnings);
         println!(
             "Built {} pages into {} in {} ms.",
             build.pages_per_language.iter().map(|(_, n)| n).sum::<usize>(),
             build.output.display(),
             build.elapsed.as_millis()
         );
+    }
+    // Errors only reach here under --force: show them. Warnings are `mekong check`'s to list.
+    let check = &report.check;
+    let errors: Vec<Diagnostic> = check
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == mekong::error::Severity::Error)
+        .cloned()
+        .collect();
+    print_diagnostics(&errors);
+    let warnings = check.count(mekong::error::Severity::Warning);
+    let warnings = format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" });
+    if !errors.is_empty() {
+        let count = errors.len();
+        eprintln!(
+            "Checked: {count} error{} (published anyway: --force), {warnings}; mekong check lists them.",
+            if count == 1 { "" } else { "s" }
+        );
+    } else if check.count(mekong::error::Severity::Warning) > 0 {
+        eprintln!("Checked: {warnings}; mekong check lists them.");
     }
     let plan = &report.plan;
     if report.dry_run {

@@ -956,3 +956,42 @@ fn check_errors_stop_the_deploy_of_a_built_folder_unless_forced() {
     let output = deployer.run(&["--force"]);
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn a_file_that_cannot_be_sent_is_reported_and_sent_by_the_next_deploy() {
+    let srv = tempfile::tempdir().unwrap();
+    let folder = Folder::new(srv.path().join("www"));
+    let deployer = Deployer::new(
+        &format!("[deploy.web]\nurl = \"file://{}\"\n", folder.dir.display()),
+        vec![],
+        None,
+    );
+    // A folder where the home page must go: writing it fails however often it is tried.
+    std::fs::create_dir_all(folder.dir.join("index.html")).unwrap();
+    let output = deployer.run(&[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("index.html: error: could not upload the file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 file could not be sent or deleted, even after retrying"),
+        "{stderr}"
+    );
+    assert!(folder.has_manifest(), "what was sent is recorded");
+    let manifest = std::fs::read_to_string(folder.dir.join(MANIFEST)).unwrap();
+    assert!(
+        !manifest.contains("\"index.html\""),
+        "the failed file is not in the manifest"
+    );
+
+    std::fs::remove_dir(folder.dir.join("index.html")).unwrap();
+    let (resumed, _) = deployer.deploy(&[]);
+    assert_eq!(
+        (resumed.uploaded, resumed.deleted),
+        (1, 0),
+        "only the missing file is sent"
+    );
+    assert_same_files(&folder.files(), &deployer.public(), "after the retry");
+}

@@ -100,7 +100,16 @@ pub fn deploy(options: &DeployOptions, on_file: &mut dyn FnMut(usize, usize)) ->
         TargetKind::Git { remote, branch } => Some(git::Checkout::open(&label, remote, branch)?),
         _ => None,
     };
-    let store = store::Store::open(&target, checkout.as_ref().map(|c| c.path.as_path()))?;
+    let at = match &checkout {
+        Some(checkout) => TargetKind::Folder {
+            path: checkout.path.clone(),
+        },
+        None => target.kind.clone(),
+    };
+    if let TargetKind::Folder { path } = &target.kind {
+        refuse_overlap(&target, path, &folder)?;
+    }
+    let store = store::Store::open(&target, &at)?;
 
     let local = plan::local_files(&folder)?;
     let remote = store.list()?;
@@ -143,7 +152,7 @@ pub fn deploy(options: &DeployOptions, on_file: &mut dyn FnMut(usize, usize)) ->
         let file = by_path[path];
         puts.push(store::Put {
             path,
-            bytes: crate::fs::read(&file.full)?,
+            bytes: crate::fs::read(&file.full)?.into(),
         });
         // Send in batches so a large site is never held in memory whole.
         if puts.len() == 64 {
@@ -245,6 +254,26 @@ fn send(
             failures.push(error);
         }
     });
+}
+
+/// A folder target inside the built folder, or holding it, would publish onto itself.
+fn refuse_overlap(target: &Target, path: &std::path::Path, built: &std::path::Path) -> Result<()> {
+    let real = |p: &std::path::Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let (path, built) = (real(path), real(built));
+    if path.starts_with(&built) || built.starts_with(&path) {
+        return Err(Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!(
+                "[deploy.{}] publishes to {}, which overlaps the built site in {}",
+                target.name,
+                path.display(),
+                built.display()
+            ),
+        )
+        .hint("publish to a folder outside the site's output folder (and not one that holds it)")
+        .into());
+    }
+    Ok(())
 }
 
 fn is_page(path: &str) -> bool {

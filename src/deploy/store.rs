@@ -2,7 +2,6 @@
 //! Every path is relative to the target's prefix, which OpenDAL's `root` keeps us inside.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -21,7 +20,8 @@ const ATTEMPTS: u32 = 3;
 /// One file to send, with the headers object storage keeps for it.
 pub(crate) struct Put<'a> {
     pub(crate) path: &'a str,
-    pub(crate) bytes: Vec<u8>,
+    /// Shared, so a retry does not copy the file.
+    pub(crate) bytes: opendal::Buffer,
 }
 
 pub(crate) struct Store {
@@ -39,45 +39,31 @@ pub(crate) struct Store {
 }
 
 impl Store {
-    /// Opens the target; a git target is opened as the folder of its checkout, `checkout`.
-    pub(crate) fn open(target: &Target, checkout: Option<&Path>) -> Result<Store> {
+    /// Opens the target. `kind` is where its files are: the target's own kind, or for a git
+    /// target the folder of its checkout, whose `.git/` is then never listed.
+    pub(crate) fn open(target: &Target, kind: &TargetKind) -> Result<Store> {
         let label = format!("deploy target `{}` ({})", target.name, target.url);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|err| Error::new(Diagnostic::error(&label, format!("could not start: {err}"))))?;
         let fail = |err: opendal::Error| Error::new(Diagnostic::error(&label, describe(&err)));
-        let (op, concurrency, has_folders, sends_headers, hidden) = match (&target.kind, checkout) {
-            (TargetKind::Git { .. }, Some(folder)) => {
-                let builder = opendal::services::Fs::default().root(&folder.to_string_lossy());
-                (
-                    Operator::new(builder).map_err(fail)?,
-                    CONCURRENCY,
-                    true,
-                    false,
-                    vec![".git/"],
-                )
-            }
-            (TargetKind::Git { .. }, None) => unreachable!("a git target is opened through its checkout"),
-            (TargetKind::Folder { path }, _) => {
+        let hidden = if matches!(target.kind, TargetKind::Git { .. }) {
+            vec![".git/"]
+        } else {
+            vec![]
+        };
+        let (op, concurrency, has_folders, sends_headers) = match kind {
+            TargetKind::Folder { path } => {
                 let builder = opendal::services::Fs::default().root(&path.to_string_lossy());
-                (
-                    Operator::new(builder).map_err(fail)?,
-                    CONCURRENCY,
-                    true,
-                    false,
-                    vec![],
-                )
+                (Operator::new(builder).map_err(fail)?, CONCURRENCY, true, false)
             }
-            (
-                TargetKind::Sftp {
-                    user,
-                    host,
-                    port,
-                    path,
-                },
-                _,
-            ) => {
+            TargetKind::Sftp {
+                user,
+                host,
+                port,
+                path,
+            } => {
                 let user = user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
                 let port = port.map(|p| format!(":{p}")).unwrap_or_default();
                 let builder = opendal::services::Sftp::default()
@@ -89,18 +75,14 @@ impl Store {
                     SFTP_CONCURRENCY,
                     true,
                     false,
-                    vec![],
                 )
             }
-            (
-                TargetKind::S3 {
-                    bucket,
-                    prefix,
-                    endpoint,
-                    region,
-                },
-                _,
-            ) => {
+            TargetKind::S3 {
+                bucket,
+                prefix,
+                endpoint,
+                region,
+            } => {
                 let (key, secret) = s3_credentials().map_err(|message| {
                     Error::new(Diagnostic::error(&label, message).hint(
                         "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary \
@@ -126,13 +108,14 @@ impl Store {
                 if let Ok(token) = std::env::var("AWS_SESSION_TOKEN") {
                     builder = builder.session_token(&token);
                 }
-                (
-                    Operator::new(builder).map_err(fail)?,
-                    CONCURRENCY,
-                    false,
-                    true,
-                    vec![],
+                (Operator::new(builder).map_err(fail)?, CONCURRENCY, false, true)
+            }
+            TargetKind::Git { .. } => {
+                return Err(Diagnostic::error(
+                    &label,
+                    "a git target is changed through a checkout of its branch",
                 )
+                .into());
             }
         };
         Ok(Store {

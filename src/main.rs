@@ -375,7 +375,7 @@ fn deploy(options: mekong::deploy::DeployOptions) -> Result<ExitCode, Error> {
 fn bytes(n: u64) -> String {
     match n {
         0..10_000 => format!("{n} bytes"),
-        10_000..10_000_000 => format!("{:.1} kB", n as f64 / 1000.0),
+        10_000..1_000_000 => format!("{:.1} kB", n as f64 / 1000.0),
         _ => format!("{:.1} MB", n as f64 / 1_000_000.0),
     }
 }

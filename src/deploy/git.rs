@@ -115,7 +115,12 @@ impl Checkout {
                 args.first().copied().unwrap_or_default()
             ),
         );
-        if matches!(args.first(), Some(&"ls-remote" | &"clone" | &"push")) {
+        if said.contains("[rejected]") || said.contains("non-fast-forward") || said.contains("fetch first") {
+            diagnostic = diagnostic.hint(format!(
+                "someone else changed the {} branch while mekong was deploying: run mekong deploy again",
+                self.branch
+            ));
+        } else if matches!(args.first(), Some(&"ls-remote" | &"clone" | &"push")) {
             diagnostic = diagnostic.hint(CREDENTIALS_HINT);
         }
         Err(diagnostic.into())

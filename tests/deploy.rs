@@ -30,6 +30,10 @@ trait Remote {
     fn commits(&self) -> Option<usize> {
         None
     }
+    /// Targets on this machine's disk: each file's modification time, to see what was written.
+    fn modified(&self) -> Option<BTreeMap<String, std::time::SystemTime>> {
+        None
+    }
 }
 
 /// A site and the environment `mekong deploy` runs in (a private HOME, credentials).
@@ -228,8 +232,20 @@ fn exercise(deployer: &Deployer, remote: &dyn Remote) {
     );
     assert_eq!(dry.uploaded, differ.len());
     assert_eq!(remote.files(), at_target, "--dry-run changed the target");
+    let times_before = remote.modified();
     let (third, _) = deployer.deploy(&[]);
     assert_eq!(third.uploaded, differ.len(), "only the changed files are sent");
+    if let (Some(before), Some(after)) = (times_before, remote.modified()) {
+        let written: BTreeSet<String> = after
+            .into_iter()
+            .filter(|(path, time)| before.get(path) != Some(time))
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            written, differ,
+            "the files written at the target are exactly the changed ones"
+        );
+    }
     assert_eq!(third.deleted, 0);
     let mut expected = edited.clone();
     expected.insert(hand.to_owned(), b"%PDF-1.4 bao cao".to_vec());
@@ -379,6 +395,22 @@ impl Remote for Folder {
 
     fn delete_manifest(&self) {
         std::fs::remove_file(self.dir.join(MANIFEST)).unwrap();
+    }
+
+    fn modified(&self) -> Option<BTreeMap<String, std::time::SystemTime>> {
+        let files = self.files();
+        Some(
+            files
+                .into_keys()
+                .map(|path| {
+                    let time = std::fs::metadata(self.dir.join(&path))
+                        .unwrap()
+                        .modified()
+                        .unwrap();
+                    (path, time)
+                })
+                .collect(),
+        )
     }
 
     fn outside_untouched(&self) {

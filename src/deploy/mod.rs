@@ -144,38 +144,31 @@ pub fn deploy(options: &DeployOptions, on_file: &mut dyn FnMut(usize, usize)) ->
     let mut failures = Vec::new();
     let mut failed_uploads = std::collections::BTreeSet::new();
     let by_path: BTreeMap<&str, &plan::LocalFile> = local.iter().map(|f| (f.path.as_str(), f)).collect();
-    // Pictures, styles and scripts first, pages last: a page never points at a file not yet there.
-    let mut order: Vec<&str> = report.plan.uploads.iter().map(|(p, _)| p.as_str()).collect();
-    order.sort_by_key(|path| (is_page(path), *path));
-    let mut puts = Vec::new();
-    for path in order {
-        let file = by_path[path];
-        puts.push(store::Put {
-            path,
-            bytes: crate::fs::read(&file.full)?.into(),
+    // Pictures, styles and scripts first, pages once they are all there: a page never points
+    // at a file not yet sent.
+    let (pages, assets): (Vec<&str>, Vec<&str>) = report
+        .plan
+        .uploads
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .partition(|p| is_page(p));
+    for group in [assets, pages] {
+        let puts: Vec<store::Put<'_>> = group
+            .into_iter()
+            .map(|path| store::Put {
+                path,
+                file: &by_path[path].full,
+            })
+            .collect();
+        store.put_each(&puts, &mut |path, error| {
+            done += 1;
+            on_file(done, total);
+            if let Some(error) = error {
+                failed_uploads.insert(path.to_owned());
+                failures.push(error);
+            }
         });
-        // Send in batches so a large site is never held in memory whole.
-        if puts.len() == 64 {
-            send(
-                &store,
-                std::mem::take(&mut puts),
-                &mut done,
-                total,
-                on_file,
-                &mut failures,
-                &mut failed_uploads,
-            );
-        }
     }
-    send(
-        &store,
-        puts,
-        &mut done,
-        total,
-        on_file,
-        &mut failures,
-        &mut failed_uploads,
-    );
     let mut failed_deletes = std::collections::BTreeSet::new();
     store.delete_each(&report.plan.deletes, &mut |path, error| {
         done += 1;
@@ -235,25 +228,6 @@ pub fn deploy(options: &DeployOptions, on_file: &mut dyn FnMut(usize, usize)) ->
         report.committed = Some(checkout.commit_and_push(&message)?);
     }
     Ok(report)
-}
-
-fn send(
-    store: &store::Store,
-    puts: Vec<store::Put<'_>>,
-    done: &mut usize,
-    total: usize,
-    on_file: &mut dyn FnMut(usize, usize),
-    failures: &mut Vec<Diagnostic>,
-    failed: &mut std::collections::BTreeSet<String>,
-) {
-    store.put_each(puts, &mut |path, error| {
-        *done += 1;
-        on_file(*done, total);
-        if let Some(error) = error {
-            failed.insert(path.to_owned());
-            failures.push(error);
-        }
-    });
 }
 
 /// A folder target inside the built folder, or holding it, would publish onto itself.

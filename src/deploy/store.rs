@@ -17,11 +17,10 @@ const SFTP_CONCURRENCY: usize = 4;
 /// Tries per file before a transfer is reported as failed.
 const ATTEMPTS: u32 = 3;
 
-/// One file to send, with the headers object storage keeps for it.
+/// One file to send: its path at the target and where its bytes are.
 pub(crate) struct Put<'a> {
     pub(crate) path: &'a str,
-    /// Shared, so a retry does not copy the file.
-    pub(crate) bytes: opendal::Buffer,
+    pub(crate) file: &'a std::path::Path,
 }
 
 pub(crate) struct Store {
@@ -195,24 +194,35 @@ impl Store {
         }
     }
 
-    /// Sends files in parallel; `done(path, error)` is called as each one finishes.
-    pub(crate) fn put_each(&self, puts: Vec<Put<'_>>, done: &mut dyn FnMut(&str, Option<Diagnostic>)) {
+    /// Sends files in parallel, each read from disk only when its turn comes (so at most
+    /// `concurrency` files are in memory); `done(path, error)` is called as each one finishes.
+    pub(crate) fn put_each(&self, puts: &[Put<'_>], done: &mut dyn FnMut(&str, Option<Diagnostic>)) {
         self.runtime.block_on(async {
             let mut writes = futures::stream::iter(puts)
                 .map(|put| async move {
-                    let result = with_retries(|| {
-                        let opts = self.write_options(put.path);
-                        self.op.write_options(put.path, put.bytes.clone(), opts)
-                    })
-                    .await;
-                    (put.path, result)
+                    let error = match std::fs::read(put.file) {
+                        Err(err) => Some(Diagnostic::error(
+                            put.file.display().to_string(),
+                            format!("could not read the file: {err}"),
+                        )),
+                        Ok(bytes) => {
+                            // Shared, so a retry does not copy the file.
+                            let bytes = opendal::Buffer::from(bytes);
+                            let result = with_retries(|| {
+                                let opts = self.write_options(put.path);
+                                self.op.write_options(put.path, bytes.clone(), opts)
+                            })
+                            .await;
+                            result
+                                .err()
+                                .map(|err| self.error(put.path, "upload the file", &err))
+                        }
+                    };
+                    (put.path, error)
                 })
                 .buffer_unordered(self.concurrency);
-            while let Some((path, result)) = writes.next().await {
-                done(
-                    path,
-                    result.err().map(|err| self.error(path, "upload the file", &err)),
-                );
+            while let Some((path, error)) = writes.next().await {
+                done(path, error);
             }
         });
     }

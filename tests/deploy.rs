@@ -41,6 +41,11 @@ impl Deployer {
         let at = text.find("[[taxonomies]]").unwrap();
         text.insert_str(at, &format!("{config}\n"));
         std::fs::write(site.root().join("config.toml"), text).unwrap();
+        // A file whose name has Vietnamese letters and spaces must arrive under that same name.
+        site.write(
+            "static/tài liệu/báo cáo năm 2024.txt",
+            "Báo cáo tổng kết công tác đối ngoại",
+        );
         Deployer { site, env, path }
     }
 
@@ -160,6 +165,11 @@ fn exercise(deployer: &Deployer, remote: &dyn Remote) {
         public.len() > 20,
         "the fixture builds a real site ({} files)",
         public.len()
+    );
+    assert!(
+        public.contains_key("tài liệu/báo cáo năm 2024.txt"),
+        "{:?}",
+        public.keys()
     );
     assert_eq!(
         first,

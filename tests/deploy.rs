@@ -422,12 +422,18 @@ fn s3_target_holds_exactly_the_built_site_with_the_right_headers() {
         bucket: "so-ngoai-vu",
         prefix: "www",
     };
+    let url = format!("s3://so-ngoai-vu/www?endpoint={endpoint}&region=us-east-1");
+    let deployer = Deployer::new(&format!("[deploy.cdn]\nurl = \"{url}\"\n"), s3_env(), None);
+    // mekong never creates a bucket: a missing one is named as such.
+    let output = deployer.run(&[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the bucket does not exist"), "{stderr}");
+
     bucket.boto(&["create"]);
     // Outside the prefix: at the bucket's root, and under a key that merely starts like it.
     bucket.boto(&["put", "ghi-chu.txt", "beside"]);
     bucket.boto(&["put", "www-old/index.html", "old site"]);
-    let url = format!("s3://so-ngoai-vu/www?endpoint={endpoint}&region=us-east-1");
-    let deployer = Deployer::new(&format!("[deploy.cdn]\nurl = \"{url}\"\n"), s3_env(), None);
     exercise(&deployer, &bucket);
 
     let objects = bucket.dump();

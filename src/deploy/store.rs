@@ -317,9 +317,10 @@ fn s3_credentials() -> std::result::Result<(String, String), String> {
     }
 }
 
-/// OpenDAL's error with its source chain, which holds what the server or `ssh` said.
+/// OpenDAL's message and its source chain, which holds what the server, the system or `ssh`
+/// said (OpenDAL's own context, for developers, is left out).
 fn describe(err: &opendal::Error) -> String {
-    let mut text = err.to_string();
+    let mut text = err.message().to_owned();
     let mut source = std::error::Error::source(err);
     while let Some(inner) = source {
         let inner_text = inner.to_string();
@@ -339,6 +340,20 @@ fn hint(err: &opendal::Error) -> Option<&'static str> {
             "mekong logs in with the system ssh client: your SSH agent or a key in ~/.ssh, and ~/.ssh/config; \
              check that `ssh user@host` works from this computer without a password prompt, and that the \
              server's key is in ~/.ssh/known_hosts",
+        );
+    }
+    if text.contains("NoSuchBucket") {
+        return Some(
+            "the bucket does not exist: create it first (mekong never creates buckets) or check its name in the deploy url",
+        );
+    }
+    if ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied"]
+        .iter()
+        .any(|code| text.contains(code))
+    {
+        return Some(
+            "the S3 keys were refused: check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment, \
+             and that they may write to this bucket",
         );
     }
     if text.contains("error sending request") {

@@ -34,6 +34,8 @@ struct RawConfig {
     #[serde(default)]
     map: MapConfig,
     #[serde(default)]
+    deploy: IndexMap<String, crate::deploy::RawTarget>,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -157,6 +159,8 @@ pub struct Config {
     pub build_search_index: bool,
     /// Border line drawn on route maps, as (latitude, longitude).
     pub map_border: Vec<(f64, f64)>,
+    /// `[deploy.<name>]` targets in file order; at most one is the default.
+    pub deploy: Vec<crate::deploy::Target>,
     pub extra: toml::Table,
 }
 
@@ -255,6 +259,7 @@ impl Config {
             )
         })?;
         let base_path = base_path(&base_url);
+        let deploy = deploy_targets(source, &raw.deploy)?;
         Ok(Config {
             root: root.to_path_buf(),
             title: raw.title,
@@ -277,6 +282,7 @@ impl Config {
             feed_full_content: raw.feed_full_content,
             build_search_index: raw.build_search_index,
             map_border: raw.map.border.iter().map(|p| (p[0], p[1])).collect(),
+            deploy,
             extra: raw.extra,
         })
     }
@@ -301,6 +307,47 @@ impl Config {
     /// A path made for this site as the browser requests it: with the `base_url` prefix.
     pub fn site_path(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+}
+
+/// Validates every `[deploy.<name>]`; all bad urls are reported together, at their position.
+fn deploy_targets(
+    source: &str,
+    raw: &IndexMap<String, crate::deploy::RawTarget>,
+) -> Result<Vec<crate::deploy::Target>> {
+    let mut targets = Vec::new();
+    let mut errors = Vec::new();
+    for (name, raw_target) in raw {
+        match crate::deploy::Target::from_raw(name, raw_target) {
+            Ok(target) => targets.push(target),
+            Err((message, span)) => errors.push(
+                Diagnostic::error(CONFIG_FILE, message)
+                    .at_offset(source, span.start, 1)
+                    .hint(crate::deploy::URL_HINT),
+            ),
+        }
+    }
+    let defaults: Vec<&crate::deploy::Target> = targets.iter().filter(|t| t.default).collect();
+    if defaults.len() > 1 {
+        let names: Vec<&str> = defaults.iter().map(|t| t.name.as_str()).collect();
+        let offset = source.rfind("default").unwrap_or(0);
+        errors.push(
+            Diagnostic::error(
+                CONFIG_FILE,
+                format!(
+                    "{} deploy targets say `default = true`: {}",
+                    names.len(),
+                    names.join(", ")
+                ),
+            )
+            .at_offset(source, offset, 1)
+            .hint("mark only one target as the default"),
+        );
+    }
+    if errors.is_empty() {
+        Ok(targets)
+    } else {
+        Err(Error::from_list(errors))
     }
 }
 
@@ -391,6 +438,31 @@ locale = "vi-VN"
         assert_eq!(
             config.permalink("/en/news/"),
             "https://example.org/ngoai-vu/en/news/"
+        );
+    }
+
+    #[test]
+    fn a_bad_deploy_url_is_reported_at_its_line_and_column() {
+        let source = format!("{MINIMAL}\n[deploy.web]\nurl = \"ftp://host/www\"\n");
+        let err = Config::parse(Path::new("."), &source, None).unwrap_err();
+        let line = source.lines().position(|l| l.starts_with("url =")).unwrap() + 1;
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!(
+                "config.toml:{line}:7: error: deploy url `ftp://host/www`"
+            )),
+            "{text}"
+        );
+        let source = format!("{MINIMAL}\n[deploy.web]\nurl = \"file:///srv/www\"\nbranch = \"main\"\n");
+        let text = Config::parse(Path::new("."), &source, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains(&format!(
+                ":{}:10: error: [deploy.web] branch is only for git",
+                line + 1
+            )),
+            "{text}"
         );
     }
 

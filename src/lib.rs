@@ -6,6 +6,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod date;
+pub mod deploy;
 mod embedded;
 pub mod error;
 mod fs;

@@ -101,6 +101,28 @@ enum Command {
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
     },
+    /// Build, check and publish the site to a [deploy.<name>] target of config.toml, sending only
+    /// the files that changed.
+    Deploy {
+        /// The site folder, holding config.toml [default: the current folder]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+        /// Which [deploy.<name>] to publish to [default: the only one, or the one with default = true]
+        #[arg(long, value_name = "NAME")]
+        target: Option<String>,
+        /// Publish this folder, built earlier, instead of building the site
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+        /// Show what would be sent and deleted, and change nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Also delete files at the target that mekong did not put there
+        #[arg(long)]
+        prune: bool,
+        /// Publish even when `mekong check` finds errors (a failed build always stops)
+        #[arg(long)]
+        force: bool,
+    },
     /// Create a new article with a draft stub for each translation, e.g. `mekong new news/le-ky-ket`.
     New {
         /// Section and file name, e.g. news/le-ky-ket
@@ -194,6 +216,24 @@ fn main() -> ExitCode {
             languages,
             title,
             base_url,
+        }),
+        Command::Deploy {
+            root,
+            target,
+            from,
+            dry_run,
+            prune,
+            force,
+        } => deploy(mekong::deploy::DeployOptions {
+            build: BuildOptions {
+                root: resolve_root(root.as_deref()),
+                ..BuildOptions::default()
+            },
+            target,
+            from,
+            dry_run,
+            prune,
+            force,
         }),
         Command::New { path, title, root } => new(resolve_root(root.as_deref()), &path, title.as_deref()),
     };
@@ -370,6 +410,87 @@ fn new(root: PathBuf, path: &str, title: Option<&str>) -> Result<ExitCode, Error
         println!("created {}", file.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn deploy(options: mekong::deploy::DeployOptions) -> Result<ExitCode, Error> {
+    let report = mekong::deploy::deploy(&options, &mut |_done, _total| {})?;
+    let target = &report.target;
+    if let Some(build) = &report.build {
+        print_diagnostics(&build.warnings);
+        println!(
+            "Built {} pages into {} in {} ms.",
+            build.pages_per_language.iter().map(|(_, n)| n).sum::<usize>(),
+            build.output.display(),
+            build.elapsed.as_millis()
+        );
+    }
+    // Errors only reach here under --force: show them. Warnings are `mekong check`'s to list.
+    let check = &report.check;
+    let errors: Vec<Diagnostic> = check
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == mekong::error::Severity::Error)
+        .cloned()
+        .collect();
+    print_diagnostics(&errors);
+    let warnings = check.count(mekong::error::Severity::Warning);
+    let warnings = format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" });
+    if !errors.is_empty() {
+        let count = errors.len();
+        eprintln!(
+            "Checked: {count} error{} (published anyway: --force), {warnings}; mekong check lists them.",
+            if count == 1 { "" } else { "s" }
+        );
+    } else if check.count(mekong::error::Severity::Warning) > 0 {
+        eprintln!("Checked: {warnings}; mekong check lists them.");
+    }
+    let plan = &report.plan;
+    if report.dry_run {
+        for (path, size) in &plan.uploads {
+            println!("would upload {path} ({})", bytes(*size));
+        }
+        for path in &plan.deletes {
+            println!("would delete {path}");
+        }
+    }
+    for path in &plan.kept {
+        println!("kept {path} (not put there by mekong; --prune deletes it)");
+    }
+    let verb = if report.dry_run {
+        "Would upload"
+    } else {
+        "Uploaded"
+    };
+    let deleted = if report.dry_run { "would delete" } else { "deleted" };
+    let mut summary = format!(
+        "{verb} {} file{} / {} to {} ({}), {deleted} {}, unchanged {}",
+        plan.uploads.len(),
+        if plan.uploads.len() == 1 { "" } else { "s" },
+        bytes(plan.upload_bytes()),
+        target.name,
+        target.url,
+        plan.deletes.len(),
+        plan.unchanged,
+    );
+    match report.committed {
+        Some(true) => summary.push_str("; committed and pushed"),
+        Some(false) => summary.push_str("; nothing changed, no commit"),
+        None => {}
+    }
+    if report.dry_run {
+        summary.push_str(" (dry run: nothing was changed)");
+    }
+    println!("{summary}.");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `1234567` → `1.2 MB`; exact bytes below 10 kB.
+fn bytes(n: u64) -> String {
+    match n {
+        0..10_000 => format!("{n} bytes"),
+        10_000..1_000_000 => format!("{:.1} kB", n as f64 / 1000.0),
+        _ => format!("{:.1} MB", n as f64 / 1_000_000.0),
+    }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {

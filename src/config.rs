@@ -1,4 +1,5 @@
-//! `config.toml`: the raw file as written, and the validated `Config` the engine uses.
+//! `config.toml` (or Zola's `zola.toml`): the raw file as written, and the validated `Config`
+//! the engine uses.
 
 use std::path::{Path, PathBuf};
 
@@ -8,15 +9,27 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Diagnostic, Error, Result, did_you_mean};
 
 pub const CONFIG_FILE: &str = "config.toml";
+/// Zola 0.23's name for its configuration; read in preference to `config.toml`, as Zola does.
+pub const ZOLA_CONFIG_FILE: &str = "zola.toml";
+
+/// The configuration file of the site at `root`: `zola.toml` when there is one, else
+/// `config.toml`.
+pub fn config_file_name(root: &Path) -> &'static str {
+    if root.join(ZOLA_CONFIG_FILE).is_file() {
+        ZOLA_CONFIG_FILE
+    } else {
+        CONFIG_FILE
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
+    title: Option<String>,
     #[serde(default)]
     description: String,
     base_url: String,
-    default_language: toml::Spanned<String>,
+    default_language: Option<toml::Spanned<String>>,
     #[serde(default)]
     languages: IndexMap<String, RawLanguage>,
     #[serde(default = "default_theme")]
@@ -24,17 +37,226 @@ struct RawConfig {
     #[serde(default)]
     taxonomies: Vec<RawTaxonomy>,
     #[serde(default)]
-    markdown: MarkdownConfig,
+    markdown: RawMarkdown,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
     #[serde(default)]
     feed_full_content: bool,
-    #[serde(default = "yes")]
-    build_search_index: bool,
+    build_search_index: Option<bool>,
     #[serde(default)]
     map: MapConfig,
     #[serde(default)]
     extra: toml::Table,
+    // Zola's keys that mekong acts on.
+    generate_feeds: Option<bool>,
+    feed_filenames: Option<Vec<String>>,
+    author: Option<String>,
+    #[serde(default)]
+    translations: IndexMap<String, toml::Value>,
+    ignored_content: Option<Vec<String>>,
+    generate_sitemap: Option<bool>,
+    generate_robots_txt: Option<bool>,
+    slugify: Option<RawSlugify>,
+    // Zola's keys that do nothing in mekong: accepted, and named in one warning.
+    output_dir: Option<toml::Value>,
+    preserve_dotfiles_in_output: Option<toml::Value>,
+    compile_sass: Option<toml::Value>,
+    minify_html: Option<toml::Value>,
+    ignored_static: Option<toml::Value>,
+    exclude_paginated_pages_in_sitemap: Option<toml::Value>,
+    hard_link_static: Option<toml::Value>,
+    taxonomy_root: Option<toml::Value>,
+    link_checker: Option<RawLinkChecker>,
+    search: Option<RawSearch>,
+}
+
+/// `[slugify]` of Zola: how paths, terms and anchors become URLs.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlugify {
+    paths: Option<String>,
+    taxonomies: Option<String>,
+    anchors: Option<String>,
+    paths_keep_dates: Option<bool>,
+}
+
+/// `[link_checker]` of Zola; mekong checks internal links always and external ones never.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLinkChecker {
+    skip_prefixes: Option<toml::Value>,
+    skip_anchor_prefixes: Option<toml::Value>,
+    internal_level: Option<toml::Value>,
+    external_level: Option<toml::Value>,
+}
+
+/// `[search]` of Zola (elasticlunr/fuse settings); mekong builds its own index.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    include_title: Option<toml::Value>,
+    include_description: Option<toml::Value>,
+    include_date: Option<toml::Value>,
+    include_path: Option<toml::Value>,
+    include_content: Option<toml::Value>,
+    truncate_content_length: Option<toml::Value>,
+    index_format: Option<toml::Value>,
+}
+
+/// `[markdown]` as written: mekong's keys and Zola's.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    highlight_code: Option<bool>,
+    smart_punctuation: Option<bool>,
+    highlighting: Option<RawHighlighting>,
+    // Zola's keys not applied yet (Markdown parity is a later step).
+    highlight_theme: Option<toml::Value>,
+    highlight_themes_css: Option<toml::Value>,
+    extra_syntaxes_and_themes: Option<toml::Value>,
+    render_emoji: Option<toml::Value>,
+    external_links_class: Option<toml::Value>,
+    external_links_target_blank: Option<toml::Value>,
+    external_links_no_follow: Option<toml::Value>,
+    external_links_no_referrer: Option<toml::Value>,
+    external_links_external: Option<toml::Value>,
+    definition_list: Option<toml::Value>,
+    lazy_async_image: Option<toml::Value>,
+    bottom_footnotes: Option<toml::Value>,
+    github_alerts: Option<toml::Value>,
+    insert_anchor_links: Option<toml::Value>,
+}
+
+/// `[markdown.highlighting]` of Zola 0.22+: its presence turns highlighting on.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHighlighting {
+    error_on_missing_language: Option<toml::Value>,
+    style: Option<toml::Value>,
+    theme: Option<toml::Value>,
+    light_theme: Option<toml::Value>,
+    dark_theme: Option<toml::Value>,
+    extra_grammars: Option<toml::Value>,
+    extra_themes: Option<toml::Value>,
+    data_attr_position: Option<toml::Value>,
+}
+
+/// The names of the keys in `pairs` that are set, prefixed with `table`.
+fn set_keys(table: &str, pairs: &[(&str, bool)]) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(_, set)| *set)
+        .map(|(name, _)| format!("{table}{name}"))
+        .collect()
+}
+
+impl RawConfig {
+    /// Zola keys accepted here that change nothing in mekong.
+    fn ignored_keys(&self) -> Vec<String> {
+        let mut keys = set_keys(
+            "",
+            &[
+                ("output_dir", self.output_dir.is_some()),
+                (
+                    "preserve_dotfiles_in_output",
+                    self.preserve_dotfiles_in_output.is_some(),
+                ),
+                ("compile_sass", self.compile_sass.is_some()),
+                ("minify_html", self.minify_html.is_some()),
+                ("ignored_static", self.ignored_static.is_some()),
+                (
+                    "exclude_paginated_pages_in_sitemap",
+                    self.exclude_paginated_pages_in_sitemap.is_some(),
+                ),
+                ("hard_link_static", self.hard_link_static.is_some()),
+                ("taxonomy_root", self.taxonomy_root.is_some()),
+            ],
+        );
+        if let Some(checker) = &self.link_checker {
+            keys.extend(set_keys(
+                "link_checker.",
+                &[
+                    ("skip_prefixes", checker.skip_prefixes.is_some()),
+                    ("skip_anchor_prefixes", checker.skip_anchor_prefixes.is_some()),
+                    ("internal_level", checker.internal_level.is_some()),
+                    ("external_level", checker.external_level.is_some()),
+                ],
+            ));
+        }
+        if let Some(search) = &self.search {
+            keys.extend(search.set_keys("search."));
+        }
+        for (code, language) in &self.languages {
+            if let Some(search) = &language.search {
+                keys.extend(search.set_keys(&format!("languages.{code}.search.")));
+            }
+            if language.feed_filenames.is_some() {
+                keys.push(format!("languages.{code}.feed_filenames"));
+            }
+        }
+        let md = &self.markdown;
+        keys.extend(set_keys(
+            "markdown.",
+            &[
+                ("highlight_theme", md.highlight_theme.is_some()),
+                ("highlight_themes_css", md.highlight_themes_css.is_some()),
+                (
+                    "extra_syntaxes_and_themes",
+                    md.extra_syntaxes_and_themes.is_some(),
+                ),
+                ("render_emoji", md.render_emoji.is_some()),
+                ("external_links_class", md.external_links_class.is_some()),
+                (
+                    "external_links_target_blank",
+                    md.external_links_target_blank.is_some(),
+                ),
+                ("external_links_no_follow", md.external_links_no_follow.is_some()),
+                (
+                    "external_links_no_referrer",
+                    md.external_links_no_referrer.is_some(),
+                ),
+                ("external_links_external", md.external_links_external.is_some()),
+                ("definition_list", md.definition_list.is_some()),
+                ("lazy_async_image", md.lazy_async_image.is_some()),
+                ("bottom_footnotes", md.bottom_footnotes.is_some()),
+                ("github_alerts", md.github_alerts.is_some()),
+                ("insert_anchor_links", md.insert_anchor_links.is_some()),
+            ],
+        ));
+        if let Some(h) = &md.highlighting {
+            keys.extend(set_keys(
+                "markdown.highlighting.",
+                &[
+                    ("error_on_missing_language", h.error_on_missing_language.is_some()),
+                    ("style", h.style.is_some()),
+                    ("theme", h.theme.is_some()),
+                    ("light_theme", h.light_theme.is_some()),
+                    ("dark_theme", h.dark_theme.is_some()),
+                    ("extra_grammars", h.extra_grammars.is_some()),
+                    ("extra_themes", h.extra_themes.is_some()),
+                    ("data_attr_position", h.data_attr_position.is_some()),
+                ],
+            ));
+        }
+        keys
+    }
+}
+
+impl RawSearch {
+    fn set_keys(&self, table: &str) -> Vec<String> {
+        set_keys(
+            table,
+            &[
+                ("include_title", self.include_title.is_some()),
+                ("include_description", self.include_description.is_some()),
+                ("include_date", self.include_date.is_some()),
+                ("include_path", self.include_path.is_some()),
+                ("include_content", self.include_content.is_some()),
+                ("truncate_content_length", self.truncate_content_length.is_some()),
+                ("index_format", self.index_format.is_some()),
+            ],
+        )
+    }
 }
 
 /// `[map]`: what route maps draw besides the route.
@@ -53,13 +275,21 @@ fn default_feed_limit() -> usize {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLanguage {
-    name: String,
+    name: Option<String>,
     locale: Option<String>,
     title: Option<String>,
     description: Option<String>,
     numerals: Option<String>,
     date_format: Option<String>,
     untranslated: Option<Untranslated>,
+    // Zola's per-language keys.
+    generate_feeds: Option<bool>,
+    feed_filenames: Option<Vec<String>>,
+    taxonomies: Option<Vec<RawTaxonomy>>,
+    build_search_index: Option<bool>,
+    search: Option<RawSearch>,
+    #[serde(default)]
+    translations: IndexMap<String, toml::Value>,
 }
 
 /// What a language shows for an article that has no translation into it.
@@ -73,13 +303,19 @@ pub enum Untranslated {
     Fallback,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTaxonomy {
     name: String,
     paginate_by: Option<usize>,
     #[serde(default = "yes")]
     feed: bool,
+    /// Zola: `false` writes no pages for the taxonomy.
+    render: Option<bool>,
+    /// Zola: accepted; mekong's term pages always use `page/N/`.
+    paginate_path: Option<String>,
+    /// Zola before 0.16 named the language here; accepted and ignored.
+    lang: Option<String>,
 }
 
 fn yes() -> bool {
@@ -126,6 +362,19 @@ pub struct Language {
     /// The house date style: one of `DateStyle::NAMES`.
     pub date_format: String,
     pub untranslated: Untranslated,
+    /// Write this language's feeds of its newest articles (Zola's `generate_feeds`).
+    #[serde(skip)]
+    pub generate_feeds: bool,
+    /// Write this language's search page and index.
+    #[serde(skip)]
+    pub build_search_index: bool,
+    /// The taxonomies this language has, as indices into `Config::taxonomies`.
+    #[serde(skip)]
+    pub taxonomies: Vec<usize>,
+    /// UI strings from Zola's `[translations]` tables, key → text, added to the language's
+    /// Fluent messages.
+    #[serde(skip)]
+    pub translations: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -134,11 +383,36 @@ pub struct Taxonomy {
     pub paginate_by: Option<usize>,
     /// Write an Atom and an RSS feed for each term.
     pub feed: bool,
+    /// Write the taxonomy's pages (Zola's `render = false` turns them off).
+    #[serde(skip)]
+    pub render: bool,
+}
+
+/// Which feed formats are written (Zola's `feed_filenames`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedFiles {
+    pub atom: bool,
+    pub rss: bool,
+}
+
+/// What the migration report says about a site configured with Zola's keys.
+#[derive(Debug, Clone, Default)]
+pub struct Migration {
+    /// The configuration uses keys only Zola has (or is `zola.toml`).
+    pub from_zola: bool,
+    /// Zola keys mekong acts on, each with what it became.
+    pub mapped: Vec<String>,
+    /// Zola keys accepted that change nothing in mekong.
+    pub ignored: Vec<String>,
+    /// Where a Zola site builds differently in mekong on purpose.
+    pub differs: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub root: PathBuf,
+    /// The file this configuration was read from: `config.toml` or `zola.toml`.
+    pub file: &'static str,
     pub title: String,
     pub description: String,
     /// Absolute URL of the site; always ends with `/`.
@@ -153,54 +427,155 @@ pub struct Config {
     pub feed_limit: usize,
     /// Feeds carry whole articles instead of their summaries.
     pub feed_full_content: bool,
-    /// Write a search index and search page per language.
+    pub feed_files: FeedFiles,
+    /// Write a search index and search page for at least one language.
     pub build_search_index: bool,
+    pub generate_sitemap: bool,
+    pub generate_robots_txt: bool,
+    /// The author of pages that name none (Zola's `author`).
+    pub author: Option<String>,
+    /// Glob patterns of files under `content/` to leave out (Zola's `ignored_content`).
+    pub ignored_content: Vec<String>,
+    /// Keep a date at the start of a file name in the page's URL (Zola's
+    /// `[slugify] paths_keep_dates`).
+    pub paths_keep_dates: bool,
     /// Border line drawn on route maps, as (latitude, longitude).
     pub map_border: Vec<(f64, f64)>,
     pub extra: toml::Table,
+    pub migration: Migration,
 }
 
 impl Config {
-    /// Reads `root/config.toml`; `base_url` replaces the file's value when given.
+    /// Reads `root/zola.toml` or `root/config.toml`; `base_url` replaces the file's value when
+    /// given.
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config> {
-        let path = root.join(CONFIG_FILE);
+        let file = config_file_name(root);
+        let path = root.join(file);
         if !path.is_file() {
             return Err(Diagnostic::error(
                 path.display().to_string(),
                 "no config.toml here: this folder is not a mekong site",
             )
-            .hint("run mekong in the folder that holds config.toml, or pass --root DIR")
+            .hint("run mekong in the folder that holds config.toml (or Zola's zola.toml), or pass --root DIR")
             .into());
         }
-        let source = crate::fs::read_text(&path, CONFIG_FILE)?;
-        Config::parse(root, &source, base_url)
+        let source = crate::fs::read_text(&path, file)?;
+        Config::parse_file(root, file, &source, base_url)
     }
 
     pub fn parse(root: &Path, source: &str, base_url: Option<&str>) -> Result<Config> {
-        let raw: RawConfig =
-            toml::from_str(source).map_err(|err| toml_diagnostic(CONFIG_FILE, source, &err, 1))?;
-        let default_code = raw.default_language.get_ref().clone();
+        Config::parse_file(root, CONFIG_FILE, source, base_url)
+    }
+
+    /// Parses `source`, the text of `file` (`config.toml` or `zola.toml`).
+    pub fn parse_file(
+        root: &Path,
+        file: &'static str,
+        source: &str,
+        base_url: Option<&str>,
+    ) -> Result<Config> {
+        let raw: RawConfig = toml::from_str(source).map_err(|err| toml_diagnostic(file, source, &err, 1))?;
+        let mut migration = Migration {
+            ignored: raw.ignored_keys(),
+            ..Migration::default()
+        };
+        let default_code = raw
+            .default_language
+            .as_ref()
+            .map_or_else(|| "en".to_owned(), |code| code.get_ref().clone());
+        let site_title = raw.title.clone().unwrap_or_default();
+        let top_feeds = raw.generate_feeds.unwrap_or(true);
+        let top_search = raw.build_search_index.unwrap_or(true);
+
+        // Zola's rule: once any language declares its own taxonomies, each language has only
+        // its own, and the top-level list is the default language's. Otherwise every language
+        // shares the top-level list, as mekong always did.
+        let per_language_taxonomies = raw.languages.values().any(|l| l.taxonomies.is_some());
+        let mut taxonomies: Vec<Taxonomy> = Vec::new();
+        let mut add_taxonomies = |list: &[RawTaxonomy]| -> Vec<usize> {
+            list.iter()
+                .map(|t| {
+                    taxonomies
+                        .iter()
+                        .position(|known| known.name == t.name)
+                        .unwrap_or_else(|| {
+                            taxonomies.push(Taxonomy {
+                                name: t.name.clone(),
+                                paginate_by: t.paginate_by,
+                                feed: t.feed,
+                                render: t.render.unwrap_or(true),
+                            });
+                            taxonomies.len() - 1
+                        })
+                })
+                .collect()
+        };
+        let top_taxonomies = add_taxonomies(&raw.taxonomies);
+        let mut language_taxonomies: Vec<Vec<usize>> = raw
+            .languages
+            .values()
+            .map(|l| add_taxonomies(l.taxonomies.as_deref().unwrap_or_default()))
+            .collect();
+        let every_taxonomy: Vec<usize> = (0..taxonomies.len()).collect();
+
         let mut languages = Vec::new();
-        if raw.languages.is_empty() {
+        let translations_of = |own: &IndexMap<String, toml::Value>, is_default: bool| {
+            let mut all: Vec<(String, String)> = Vec::new();
+            let tables: Vec<&IndexMap<String, toml::Value>> = if is_default {
+                vec![&raw.translations, own]
+            } else {
+                vec![own]
+            };
+            for table in tables {
+                for (key, value) in table {
+                    let text = match value {
+                        toml::Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    };
+                    all.retain(|(k, _)| k != key);
+                    all.push((key.clone(), text));
+                }
+            }
+            all
+        };
+        if !raw.languages.contains_key(&default_code) {
+            // Zola needs no table for the default language: it takes the top-level settings.
             languages.push(Language {
                 code: default_code.clone(),
-                name: default_code.clone(),
+                name: crate::i18n::names::native_name(&default_code).unwrap_or_else(|| default_code.clone()),
                 locale: default_code.clone(),
-                title: raw.title.clone(),
+                title: site_title.clone(),
                 description: raw.description.clone(),
                 prefix: String::new(),
                 numerals: None,
                 date_format: "long".to_owned(),
                 untranslated: Untranslated::Hide,
+                generate_feeds: top_feeds,
+                build_search_index: top_search,
+                taxonomies: if per_language_taxonomies {
+                    top_taxonomies.clone()
+                } else {
+                    every_taxonomy.clone()
+                },
+                translations: translations_of(&IndexMap::new(), true),
             });
         }
-        for (code, language) in &raw.languages {
+        for (index, (code, language)) in raw.languages.iter().enumerate() {
             let is_default = *code == default_code;
+            let mut own_taxonomies = std::mem::take(&mut language_taxonomies[index]);
+            if is_default {
+                own_taxonomies.extend(top_taxonomies.iter().copied());
+                own_taxonomies.sort_unstable();
+                own_taxonomies.dedup();
+            }
             let language = Language {
                 code: code.clone(),
-                name: language.name.clone(),
+                name: language
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| crate::i18n::names::native_name(code).unwrap_or_else(|| code.clone())),
                 locale: language.locale.clone().unwrap_or_else(|| code.clone()),
-                title: language.title.clone().unwrap_or_else(|| raw.title.clone()),
+                title: language.title.clone().unwrap_or_else(|| site_title.clone()),
                 description: language
                     .description
                     .clone()
@@ -213,11 +588,19 @@ impl Config {
                 numerals: language.numerals.clone(),
                 date_format: language.date_format.clone().unwrap_or_else(|| "long".to_owned()),
                 untranslated: language.untranslated.unwrap_or_default(),
+                generate_feeds: language.generate_feeds.unwrap_or(top_feeds),
+                build_search_index: language.build_search_index.unwrap_or(top_search),
+                taxonomies: if per_language_taxonomies {
+                    own_taxonomies
+                } else {
+                    every_taxonomy.clone()
+                },
+                translations: translations_of(&language.translations, is_default),
             };
             if crate::date::DateStyle::parse(&language.date_format).is_none() {
                 let offset = source.find("date_format").unwrap_or(0);
                 return Err(Diagnostic::error(
-                    CONFIG_FILE,
+                    file,
                     format!(
                         "[languages.{code}] date_format `{}` is not a date style",
                         language.date_format
@@ -233,52 +616,215 @@ impl Config {
                 languages.push(language);
             }
         }
-        if languages[0].code != default_code {
-            let codes: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
-            return Err(Diagnostic::error(
-                CONFIG_FILE,
-                format!("default_language is `{default_code}`, but there is no [languages.{default_code}]"),
-            )
-            .at_offset(source, raw.default_language.span().start, 1)
-            .hint(format!(
-                "add a [languages.{default_code}] table, or set default_language to one of: {}",
-                codes.join(", ")
-            ))
-            .into());
-        }
         let base_url = normalise_base_url(base_url.unwrap_or(&raw.base_url)).map_err(|message| {
             let offset = source.find("base_url").unwrap_or(0);
             Error::new(
-                Diagnostic::error(CONFIG_FILE, message)
+                Diagnostic::error(file, message)
                     .at_offset(source, offset, 1)
                     .hint("write the full address, e.g. base_url = \"https://example.org/\""),
             )
         })?;
+        let feed_files = match &raw.feed_filenames {
+            None => FeedFiles {
+                atom: true,
+                rss: true,
+            },
+            Some(names) => {
+                for name in names
+                    .iter()
+                    .filter(|n| !matches!(n.as_str(), "atom.xml" | "rss.xml"))
+                {
+                    migration.ignored.push(format!("feed_filenames `{name}`"));
+                }
+                FeedFiles {
+                    atom: names.iter().any(|n| n == "atom.xml"),
+                    rss: names.iter().any(|n| n == "rss.xml"),
+                }
+            }
+        };
+        let slugify = raw.slugify.unwrap_or_default();
+        for (key, value) in [
+            ("paths", &slugify.paths),
+            ("taxonomies", &slugify.taxonomies),
+            ("anchors", &slugify.anchors),
+        ] {
+            if let Some(strategy) = value.as_deref().filter(|s| *s != "on") {
+                migration.differs.push(format!(
+                    "[slugify] {key} = \"{strategy}\": mekong always makes ASCII slugs (Vietnamese đ → d), as Zola's \"on\""
+                ));
+            }
+        }
+        for ignored in raw
+            .taxonomies
+            .iter()
+            .chain(raw.languages.values().flat_map(|l| l.taxonomies.iter().flatten()))
+        {
+            if ignored.paginate_path.is_some() {
+                migration
+                    .ignored
+                    .push(format!("taxonomies `{}` paginate_path", ignored.name));
+            }
+            if ignored.lang.is_some() {
+                migration
+                    .ignored
+                    .push(format!("taxonomies `{}` lang", ignored.name));
+            }
+        }
+        let md = &raw.markdown;
+        let markdown = MarkdownConfig {
+            highlight_code: md.highlight_code.unwrap_or(true),
+            smart_punctuation: md.smart_punctuation.unwrap_or(false),
+        };
+
+        // The migration report: what of Zola's was used, and what it became.
+        let mapped = &mut migration.mapped;
+        if raw.default_language.is_none() {
+            mapped.push(format!("default_language not set: `{default_code}`, as in Zola"));
+        }
+        if raw.title.is_none() {
+            mapped.push("title not set: the site has no title".to_owned());
+        }
+        if let Some(on) = raw.generate_feeds {
+            mapped.push(format!(
+                "generate_feeds = {on}: the default language's Atom/RSS feeds"
+            ));
+        }
+        if let Some(names) = &raw.feed_filenames {
+            mapped.push(format!(
+                "feed_filenames = {names:?}: which of atom.xml and rss.xml are written"
+            ));
+        }
+        if raw.author.is_some() {
+            mapped.push("author: the author of pages whose front matter names none".to_owned());
+        }
+        if !raw.translations.is_empty() {
+            mapped.push("[translations]: UI strings of the default language, for t(key=…)".to_owned());
+        }
+        if raw.ignored_content.is_some() {
+            mapped.push("ignored_content: files under content/ left out".to_owned());
+        }
+        if raw.generate_sitemap.is_some() {
+            mapped.push("generate_sitemap".to_owned());
+        }
+        if raw.generate_robots_txt.is_some() {
+            mapped.push("generate_robots_txt".to_owned());
+        }
+        if slugify.paths_keep_dates.is_some() {
+            mapped.push("[slugify] paths_keep_dates: dates in file names kept in URLs".to_owned());
+        }
+        if md.highlighting.is_some() {
+            mapped.push("[markdown.highlighting]: code highlighted with CSS classes".to_owned());
+        }
+        if raw.taxonomies.iter().any(|t| t.render.is_some()) {
+            mapped.push("taxonomies render".to_owned());
+        }
+        for (code, language) in &raw.languages {
+            let zola_keys = set_keys(
+                "",
+                &[
+                    ("generate_feeds", language.generate_feeds.is_some()),
+                    ("build_search_index", language.build_search_index.is_some()),
+                    ("taxonomies", language.taxonomies.is_some()),
+                    ("translations", !language.translations.is_empty()),
+                ],
+            );
+            if !zola_keys.is_empty() {
+                mapped.push(format!("[languages.{code}] {}", zola_keys.join(", ")));
+            }
+            if language.name.is_none() {
+                let name = languages
+                    .iter()
+                    .find(|l| &l.code == code)
+                    .map_or("", |l| l.name.as_str());
+                mapped.push(format!(
+                    "[languages.{code}] without name: named `{name}` from CLDR"
+                ));
+            }
+        }
+        if !raw.languages.is_empty() && !raw.languages.contains_key(&default_code) {
+            mapped.push(format!(
+                "no [languages.{default_code}] table: the default language takes the top-level settings"
+            ));
+        }
+        migration.from_zola =
+            file == ZOLA_CONFIG_FILE || !migration.mapped.is_empty() || !migration.ignored.is_empty();
+        if migration.from_zola {
+            let differs = &mut migration.differs;
+            if raw.build_search_index.is_none() {
+                differs.push("build_search_index is on unless set to false (Zola: off)".to_owned());
+            }
+            if raw.generate_feeds.is_none() {
+                differs.push("feeds are written unless generate_feeds = false (Zola: none)".to_owned());
+            }
+            if raw.taxonomies.iter().any(|t| t.feed) {
+                differs
+                    .push("each taxonomy term has a feed unless its `feed = false` (Zola: none)".to_owned());
+            }
+            differs.push(
+                "sections without sort_by list their pages newest first (Zola: sort_by = \"none\")"
+                    .to_owned(),
+            );
+            differs.push(
+                "pages dated in the future are held back until their date (scheduled publishing; --future shows them)"
+                    .to_owned(),
+            );
+            differs.push(format!(
+                "feeds hold at most feed_limit = {} entries (Zola: all)",
+                raw.feed_limit
+            ));
+        }
+
         let base_path = base_path(&base_url);
         Ok(Config {
             root: root.to_path_buf(),
-            title: raw.title,
+            file,
+            title: site_title,
             description: raw.description,
             base_url,
             base_path,
+            build_search_index: languages.iter().any(|l| l.build_search_index),
             languages,
             theme: raw.theme,
-            taxonomies: raw
-                .taxonomies
-                .into_iter()
-                .map(|t| Taxonomy {
-                    name: t.name,
-                    paginate_by: t.paginate_by,
-                    feed: t.feed,
-                })
-                .collect(),
-            markdown: raw.markdown,
+            taxonomies,
+            markdown,
             feed_limit: raw.feed_limit,
             feed_full_content: raw.feed_full_content,
-            build_search_index: raw.build_search_index,
+            feed_files,
+            generate_sitemap: raw.generate_sitemap.unwrap_or(true),
+            generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
+            author: raw.author,
+            ignored_content: raw.ignored_content.unwrap_or_default(),
+            paths_keep_dates: slugify.paths_keep_dates.unwrap_or(false),
             map_border: raw.map.border.iter().map(|p| (p[0], p[1])).collect(),
             extra: raw.extra,
+            migration,
         })
+    }
+
+    /// The one warning a build prints about Zola keys that do nothing here.
+    pub fn ignored_keys_warning(&self) -> Option<Diagnostic> {
+        let ignored = &self.migration.ignored;
+        if ignored.is_empty() {
+            return None;
+        }
+        let keys: Vec<String> = ignored.iter().map(|k| format!("`{k}`")).collect();
+        Some(
+            Diagnostic::warning(
+                self.file,
+                format!(
+                    "Coming from Zola: ignored (these keys do nothing in mekong): {}",
+                    keys.join(", ")
+                ),
+            )
+            .hint("the site builds without them; remove them to silence this warning"),
+        )
+    }
+
+    /// Whether `rel` (a `/`-separated path below `content/`) matches `ignored_content`.
+    pub fn is_ignored_content(&self, rel: &str) -> bool {
+        self.ignored_content
+            .iter()
+            .any(|pattern| glob_match(pattern, rel))
     }
 
     pub fn default_language(&self) -> &Language {
@@ -302,6 +848,51 @@ impl Config {
     pub fn site_path(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path.trim_start_matches('/'))
     }
+}
+
+/// Zola's (globset's) glob: `*` and `**` match any characters, `/` included; `?` one
+/// character; `{a,b}` either alternative; anything else itself.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    if let Some(open) = pattern.find('{')
+        && let Some(close) = pattern[open..].find('}').map(|i| open + i)
+    {
+        let (head, alternatives, tail) = (&pattern[..open], &pattern[open + 1..close], &pattern[close + 1..]);
+        return alternatives
+            .split(',')
+            .any(|alt| glob_match(&format!("{head}{alt}{tail}"), text));
+    }
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    // Classic wildcard matching with one backtrack point for the last `*`.
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                while pattern.get(p) == Some(&'*') {
+                    p += 1;
+                }
+                star = Some((p, t));
+            }
+            Some('?') => {
+                p += 1;
+                t += 1;
+            }
+            Some(c) if *c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    p = sp;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern[p..].iter().all(|c| *c == '*')
 }
 
 fn normalise_base_url(url: &str) -> std::result::Result<String, String> {
@@ -404,5 +995,98 @@ locale = "vi-VN"
             "{text}"
         );
         assert!(text.contains("did you mean `title`?"), "{text}");
+    }
+
+    const ZOLA: &str = r#"
+base_url = "https://example.org"
+minify_html = true
+taxonomies = [{ name = "tags" }]
+[translations]
+hello = "Hello"
+[languages.fr]
+taxonomies = [{ name = "auteurs" }]
+"#;
+
+    #[test]
+    fn a_zola_config_needs_no_default_language_nor_its_table() {
+        let config = Config::parse_file(Path::new("."), ZOLA_CONFIG_FILE, ZOLA, None).unwrap();
+        let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "fr"]);
+        assert_eq!(config.languages[0].name, "English");
+        assert_eq!(config.languages[1].name, "français");
+        assert_eq!(config.languages[1].prefix, "fr/");
+        assert_eq!(config.title, "");
+        assert_eq!(
+            config.languages[0].translations,
+            [("hello".to_owned(), "Hello".to_owned())]
+        );
+        assert!(config.languages[1].translations.is_empty());
+    }
+
+    #[test]
+    fn per_language_taxonomies_follow_zolas_rule() {
+        let config = Config::parse_file(Path::new("."), ZOLA_CONFIG_FILE, ZOLA, None).unwrap();
+        let names = |lang: usize| -> Vec<&str> {
+            config.languages[lang]
+                .taxonomies
+                .iter()
+                .map(|&t| config.taxonomies[t].name.as_str())
+                .collect()
+        };
+        assert_eq!(names(0), ["tags"]);
+        assert_eq!(names(1), ["auteurs"]);
+        // Without per-language lists every language shares the top-level ones, as before.
+        let config = Config::parse(
+            Path::new("."),
+            &format!("{MINIMAL}\n[[taxonomies]]\nname = \"tags\"\n"),
+            None,
+        )
+        .unwrap();
+        assert!(config.languages.iter().all(|l| l.taxonomies == [0]));
+    }
+
+    #[test]
+    fn zola_keys_that_do_nothing_are_listed_once() {
+        let config = Config::parse_file(Path::new("."), ZOLA_CONFIG_FILE, ZOLA, None).unwrap();
+        assert_eq!(config.migration.ignored, ["minify_html"]);
+        let warning = config.ignored_keys_warning().unwrap();
+        assert_eq!(warning.file, "zola.toml");
+        assert!(warning.message.contains("`minify_html`"), "{}", warning.message);
+        assert!(
+            Config::parse(Path::new("."), MINIMAL, None)
+                .unwrap()
+                .ignored_keys_warning()
+                .is_none()
+        );
+        assert!(
+            !Config::parse(Path::new("."), MINIMAL, None)
+                .unwrap()
+                .migration
+                .from_zola
+        );
+    }
+
+    #[test]
+    fn a_typo_in_a_zola_table_is_an_error_with_a_suggestion() {
+        let source = format!("{ZOLA}[link_checker]\ninternal_levle = \"warn\"\n");
+        let text = Config::parse_file(Path::new("."), ZOLA_CONFIG_FILE, &source, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.starts_with("zola.toml:10:1: error: unknown field `internal_levle`"),
+            "{text}"
+        );
+        assert!(text.contains("did you mean `internal_level`?"), "{text}");
+    }
+
+    #[test]
+    fn globs_match_as_zola_s_do() {
+        assert!(glob_match("*.{graphml,xlsx}", "blog/data.xlsx"));
+        assert!(glob_match("*.{graphml,xlsx}", "a.graphml"));
+        assert!(!glob_match("*.{graphml,xlsx}", "a.md"));
+        assert!(glob_match("temp.*", "temp.txt"));
+        assert!(glob_match("**/build_folder", "x/y/build_folder"));
+        assert!(glob_match("a?c", "abc"));
+        assert!(!glob_match("a?c", "ac"));
     }
 }

@@ -531,7 +531,13 @@ fn render_alias(
 ) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let mut context = base_context(data, config_value, *lang, from);
-    context.insert("target", &config.permalink(to));
+    // A section's `redirect_to` may lead off the site.
+    let target = if to.contains("://") {
+        to.to_owned()
+    } else {
+        config.permalink(to)
+    };
+    context.insert("target", &target);
     context.insert_value("translations", Value::from(Vec::<Value>::new()));
     cx.template(
         jobs::output_file(from),

@@ -250,3 +250,32 @@ fn a_mekong_site_gets_no_migration_report() {
     let text = String::from_utf8_lossy(&output.stdout).into_owned() + &stderr(&output);
     assert!(!text.contains("Coming from Zola"), "{text}");
 }
+
+#[test]
+fn zola_orders_transparent_sections_and_reversed_lists() {
+    let site = Site::fixture("zola-site");
+    site.build(&[]);
+    let listing = site.public("listing/index.html");
+    let list = |label: &str| -> String {
+        let start = listing
+            .find(label)
+            .unwrap_or_else(|| panic!("{label} in {listing}"));
+        let rest = &listing[start..];
+        rest[..rest.find("</ol>").unwrap()].to_owned()
+    };
+    // transparent: the archive section's page is listed in the home section too.
+    assert!(list("Home:").contains("<li>Old note</li>"), "{listing}");
+    // update_date: the most recently updated first, even when its date is older.
+    assert!(
+        list("Updates:").contains("<li>Older but updated</li><li>Newer</li>"),
+        "{listing}"
+    );
+    // paginate_reversed: weight order, reversed.
+    assert!(
+        list("Reversed:").contains("<li>Weight two</li><li>Weight one</li>"),
+        "{listing}"
+    );
+    // The transparent section's page keeps its own URL and section page.
+    assert!(site.exists("archive/old-note/index.html"));
+    assert!(site.exists("archive/index.html"));
+}

@@ -214,6 +214,10 @@ fn check_reports_what_was_mapped_ignored_and_what_differs() {
         text.contains("content/blog/_index.md\n  warning: Coming from Zola: ignored: the front-matter key `insert_anchor_links` does nothing in mekong yet"),
         "{text}"
     );
+    assert!(
+        text.contains("front matter paginate_path (content/updates/_index.md)"),
+        "{text}"
+    );
     assert!(text.contains("  note: Coming from Zola: differs: "), "{text}");
     assert!(text.contains("held back until their date"), "{text}");
     assert!(text.contains("newest first"), "{text}");
@@ -278,4 +282,16 @@ fn zola_orders_transparent_sections_and_reversed_lists() {
     // The transparent section's page keeps its own URL and section page.
     assert!(site.exists("archive/old-note/index.html"));
     assert!(site.exists("archive/index.html"));
+}
+
+#[test]
+fn paginate_path_names_the_folder_of_list_pages() {
+    let site = Site::fixture("zola-site");
+    site.build(&[]);
+    assert!(site.exists("updates/p/2/index.html"));
+    assert!(!site.exists("updates/page/2/index.html"));
+    let first = site.public("updates/index.html");
+    assert!(first.contains("https://example.org/updates/p/2/"), "{first}");
+    assert!(first.contains("Older but updated"), "{first}");
+    assert!(site.public("updates/p/2/index.html").contains("Newer"));
 }

@@ -57,7 +57,7 @@ pub struct FrontMatter {
     pub paginate_reversed: bool,
     /// Zola, sections only: write feeds of this section (mekong's `feed`).
     pub generate_feeds: Option<bool>,
-    /// Zola, sections only: accepted; list pages are always at `page/N/`.
+    /// Zola, sections only: the folder of list pages after the first (`page` by default).
     pub paginate_path: Option<String>,
     /// Zola: accepted; heading anchor links come with Markdown parity.
     pub insert_anchor_links: Option<String>,

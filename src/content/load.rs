@@ -224,6 +224,10 @@ impl Content {
                     meta.transparent |= original.transparent;
                     meta.paginate_reversed |= original.paginate_reversed;
                     meta.generate_feeds = meta.generate_feeds.or(original.generate_feeds);
+                    meta.paginate_path = meta
+                        .paginate_path
+                        .clone()
+                        .or_else(|| original.paginate_path.clone());
                 }
             }
             let mut ids = Vec::with_capacity(languages);
@@ -1009,7 +1013,14 @@ impl ZolaFrontMatter {
                 );
             }
             if m.paginate_path.is_some() {
-                mark(false, "paginate_path");
+                mark(
+                    section,
+                    if section {
+                        "paginate_path"
+                    } else {
+                        "paginate_path (on a page)"
+                    },
+                );
             }
             if m.insert_anchor_links.is_some() {
                 mark(false, "insert_anchor_links");

@@ -103,11 +103,24 @@ pub fn pager_count(items: usize, per_page: Option<usize>) -> usize {
 
 /// Site path of list page `pager` (0-based) of a list at `base`.
 pub fn pager_path(base: &str, pager: usize) -> String {
+    pager_path_in(base, "page", pager)
+}
+
+/// Like `pager_path`, with list pages in the folder `name` (a section's `paginate_path`).
+pub fn pager_path_in(base: &str, name: &str, pager: usize) -> String {
+    let name = name.trim_matches('/');
     if pager == 0 {
         base.to_owned()
+    } else if name.is_empty() {
+        format!("{base}{}/", pager + 1)
     } else {
-        format!("{base}page/{}/", pager + 1)
+        format!("{base}{name}/{}/", pager + 1)
     }
+}
+
+/// The folder of a section's list pages: Zola's `paginate_path`, `page` by default.
+pub fn section_pager_name(section: &crate::content::Section) -> &str {
+    section.meta.paginate_path.as_deref().unwrap_or("page")
 }
 
 pub fn list(config: &Config, content: &Content) -> Vec<Job> {
@@ -219,7 +232,10 @@ impl Job {
     pub fn output_path(&self, config: &Config, content: &Content) -> String {
         match self {
             Job::Page(id) => output_file(&content.page(*id).path),
-            Job::Section { id, pager } => output_file(&pager_path(&content.section(*id).path, *pager)),
+            Job::Section { id, pager } => {
+                let section = content.section(*id);
+                output_file(&pager_path_in(&section.path, section_pager_name(section), *pager))
+            }
             Job::TaxonomyList { index } => output_file(&content.taxonomies[*index].path),
             Job::Term { index, term, pager } => {
                 output_file(&pager_path(&content.taxonomies[*index].terms[*term].path, *pager))
@@ -293,6 +309,8 @@ mod tests {
         assert_eq!(pager_count(700, Some(10)), 70);
         assert_eq!(pager_path("/en/news/", 0), "/en/news/");
         assert_eq!(pager_path("/en/news/", 1), "/en/news/page/2/");
+        assert_eq!(pager_path_in("/en/news/", "trang", 2), "/en/news/trang/3/");
+        assert_eq!(pager_path_in("/en/news/", "/trang/", 0), "/en/news/");
         assert_eq!(output_file("/"), "index.html");
         assert_eq!(output_file("/en/news/page/2/"), "en/news/page/2/index.html");
     }

@@ -354,9 +354,26 @@ impl Config {
         };
         if !raw.languages.contains_key(&default_code) {
             // Zola needs no table for the default language: it takes the top-level settings.
+            // A code CLDR does not know beside other tables is more likely a typo (`vn`).
+            let cldr_name = crate::i18n::names::native_name(&default_code);
+            if let (None, Some(spanned), false) =
+                (&cldr_name, &raw.default_language, raw.languages.is_empty())
+            {
+                let codes: Vec<&str> = raw.languages.keys().map(String::as_str).collect();
+                return Err(Diagnostic::error(
+                    file,
+                    format!("default_language is `{default_code}`, which is not a language code, and there is no [languages.{default_code}]"),
+                )
+                .at_offset(source, spanned.span().start, 1)
+                .hint(format!(
+                    "set default_language to one of: {}, or add a [languages.{default_code}] table",
+                    codes.join(", ")
+                ))
+                .into());
+            }
             languages.push(Language {
                 code: default_code.clone(),
-                name: crate::i18n::names::native_name(&default_code).unwrap_or_else(|| default_code.clone()),
+                name: cldr_name.unwrap_or_else(|| default_code.clone()),
                 locale: default_code.clone(),
                 title: site_title.clone(),
                 description: raw.description.clone(),
@@ -716,6 +733,19 @@ taxonomies = [{ name = "auteurs" }]
         )
         .unwrap();
         assert!(config.languages.iter().all(|l| l.taxonomies == [0]));
+    }
+
+    #[test]
+    fn a_default_language_that_is_no_language_code_is_a_typo() {
+        let source = MINIMAL.replace("default_language = \"vi\"", "default_language = \"vn\"");
+        let text = Config::parse(Path::new("."), &source, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.starts_with("config.toml:4:20: error: default_language is `vn`"),
+            "{text}"
+        );
+        assert!(text.contains("set default_language to one of: en, vi"), "{text}");
     }
 
     #[test]

@@ -99,6 +99,13 @@ fn feeds_search_and_translations_follow_the_zola_keys() {
         "[languages.fr] generate_feeds = false"
     );
     assert!(!site.exists("search/index.html"), "build_search_index = false");
+    // The theme links only the feeds and search pages that exist.
+    let home = site.public("index.html");
+    assert!(home.contains("https://example.org/rss.xml"), "{home}");
+    assert!(!home.contains("atom.xml"), "{home}");
+    assert!(!home.contains("/search/"), "{home}");
+    let french_home = site.public("fr/index.html");
+    assert!(!french_home.contains("fr/rss.xml"), "{french_home}");
     // author: pages that name none get it.
     assert!(site.public("blog/second-post/index.html").contains("River Desk"));
     // [translations] and [languages.fr.translations] become UI strings, braces kept as text.

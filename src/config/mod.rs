@@ -177,10 +177,8 @@ pub struct Language {
     pub date_format: String,
     pub untranslated: Untranslated,
     /// Write this language's feeds of its newest articles (Zola's `generate_feeds`).
-    #[serde(skip)]
     pub generate_feeds: bool,
     /// Write this language's search page and index.
-    #[serde(skip)]
     pub build_search_index: bool,
     /// The taxonomies this language has, as indices into `Config::taxonomies`.
     #[serde(skip)]
@@ -203,7 +201,7 @@ pub struct Taxonomy {
 }
 
 /// Which feed formats are written (Zola's `feed_filenames`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FeedFiles {
     pub atom: bool,
     pub rss: bool,

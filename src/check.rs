@@ -132,7 +132,45 @@ pub fn check(options: &BuildOptions) -> Result<Report> {
     diagnostics.extend(page_warnings(&rendering.content));
     diagnostics.extend(language_lint(&rendering));
     diagnostics.extend(schedule_notes(&rendering));
+    diagnostics.extend(zola_notes(&rendering));
     Ok(Report { diagnostics })
+}
+
+/// The migration report of a site configured or written for Zola: what mekong mapped and
+/// where it differs on purpose, as notes on the configuration file. (What it ignores is a
+/// warning the build prints too.)
+fn zola_notes(rendering: &Rendering) -> Vec<Diagnostic> {
+    let config = &rendering.config;
+    let migration = &config.migration;
+    let front_matter = &rendering.content.zola_front_matter;
+    if !migration.from_zola && front_matter.mapped.is_empty() && front_matter.ignored.is_empty() {
+        return Vec::new();
+    }
+    let mut mapped = migration.mapped.clone();
+    for (key, files) in &front_matter.mapped {
+        let more = match files.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        mapped.push(format!("front matter {key} ({}{more})", files[0]));
+    }
+    let mut notes = Vec::new();
+    if !mapped.is_empty() {
+        notes.push(Diagnostic::note(
+            config.file,
+            format!("Coming from Zola: mapped: {}", mapped.join("; ")),
+        ));
+    }
+    if !migration.differs.is_empty() {
+        notes.push(
+            Diagnostic::note(
+                config.file,
+                format!("Coming from Zola: differs: {}", migration.differs.join("; ")),
+            )
+            .hint("these are mekong's choices for news sites; README \"Coming from Zola\" explains each"),
+        );
+    }
+    notes
 }
 
 fn translation_warnings(rendering: &Rendering) -> Vec<Diagnostic> {

@@ -306,6 +306,10 @@ mod tests {
             numerals: Some("khmr".into()),
             date_format: "long".into(),
             untranslated: crate::config::Untranslated::Hide,
+            generate_feeds: true,
+            build_search_index: true,
+            taxonomies: Vec::new(),
+            translations: Vec::new(),
         };
         let stops = [stop("ក", 12.0), stop("ខ", 12.1)];
         let route = route_view_in(&khmer, "x", "x", &stops, &[], String::new()).unwrap();

@@ -40,7 +40,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
         return None;
     }
     match first.as_str() {
-        "config.toml" => Some(ChangeKind::Config),
+        "config.toml" | "zola.toml" => Some(ChangeKind::Config),
         "content" => Some(ChangeKind::Content),
         "templates" => Some(ChangeKind::Templates),
         "locales" => Some(ChangeKind::Strings),
@@ -66,6 +66,7 @@ mod tests {
         let kind = |p: &str| classify(root, &root.join(p));
         assert_eq!(kind("content/news/a.md"), Some(ChangeKind::Content));
         assert_eq!(kind("config.toml"), Some(ChangeKind::Config));
+        assert_eq!(kind("zola.toml"), Some(ChangeKind::Config));
         assert_eq!(
             kind("themes/default/templates/page.html"),
             Some(ChangeKind::Templates)

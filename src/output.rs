@@ -92,7 +92,10 @@ pub fn resolve_output_dir(root: &Path, output: &Path) -> Result<PathBuf> {
         }
     }
     let is_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
-    if output.join(crate::config::CONFIG_FILE).exists() || is_dir(&output.join("content")) {
+    if output.join(crate::config::CONFIG_FILE).exists()
+        || output.join(crate::config::ZOLA_CONFIG_FILE).exists()
+        || is_dir(&output.join("content"))
+    {
         return refuse("it holds a site (config.toml or content/)".to_owned());
     }
     Ok(output)

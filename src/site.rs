@@ -577,6 +577,7 @@ fn render_into(
         }
     }
     warnings.extend(renderer.warnings.iter().cloned());
+    warnings.extend(config.ignored_keys_warning());
     warnings.extend(content.warnings.iter().cloned());
     warnings.extend(i18n.warnings.iter().cloned());
     warnings.extend(i18n.missing_reports());

@@ -197,7 +197,12 @@ pub fn sitemap(config: &Config, content: &Content) -> String {
 pub fn sitemap_entries(config: &Config, content: &Content) -> Vec<SitemapEntry> {
     let code = |lang: usize| config.languages[lang].code.clone();
     let mut entries = Vec::new();
-    for section in content.sections.iter().filter(|s| !s.hidden) {
+    // Sections that redirect or are not rendered (Zola's `redirect_to`, `render = false`)
+    // have no page to list.
+    let rendered_section = |s: &crate::content::Section| {
+        !s.hidden && s.meta.redirect_to.is_none() && s.meta.render != Some(false)
+    };
+    for section in content.sections.iter().filter(|s| rendered_section(s)) {
         let alternates = section
             .translations
             .iter()
@@ -210,7 +215,11 @@ pub fn sitemap_entries(config: &Config, content: &Content) -> Vec<SitemapEntry> 
             alternates,
         });
     }
-    for page in content.pages.iter().filter(|p| p.original.is_none()) {
+    for page in content
+        .pages
+        .iter()
+        .filter(|p| p.original.is_none() && p.meta.render != Some(false))
+    {
         let alternates = page
             .translations
             .iter()
@@ -225,7 +234,11 @@ pub fn sitemap_entries(config: &Config, content: &Content) -> Vec<SitemapEntry> 
             alternates,
         });
     }
-    for taxonomy in &content.taxonomies {
+    for taxonomy in content
+        .taxonomies
+        .iter()
+        .filter(|t| config.taxonomies[t.taxonomy].render)
+    {
         for term in &taxonomy.terms {
             entries.push(SitemapEntry {
                 path: term.path.clone(),

@@ -30,7 +30,8 @@ pub struct FrontMatter {
     pub authors: Vec<String>,
     #[serde(default)]
     pub taxonomies: BTreeMap<String, Vec<String>>,
-    /// Sections only: how pages are ordered (`date`, `weight`, `title`, `none`).
+    /// Sections only: how pages are ordered (`date`, `update_date`, `weight`, `title`,
+    /// `title_bytes`, `slug`, `none`).
     pub sort_by: Option<SortBy>,
     /// Sections only: pages per list page.
     pub paginate_by: Option<usize>,
@@ -44,6 +45,22 @@ pub struct FrontMatter {
     pub feed: bool,
     /// `false` keeps the page (or, on a section, its pages) out of the search index.
     pub in_search_index: Option<bool>,
+    /// Zola: `false` writes no page for this file (it still appears in lists).
+    pub render: Option<bool>,
+    /// Zola, sections only: write a redirect to this path or URL instead of the section.
+    pub redirect_to: Option<String>,
+    /// Zola, sections only: the section's pages are also listed in its parent section.
+    #[serde(default)]
+    pub transparent: bool,
+    /// Zola, sections only: list the pages in the opposite order.
+    #[serde(default)]
+    pub paginate_reversed: bool,
+    /// Zola, sections only: write feeds of this section (mekong's `feed`).
+    pub generate_feeds: Option<bool>,
+    /// Zola, sections only: the folder of list pages after the first (`page` by default).
+    pub paginate_path: Option<String>,
+    /// Zola: accepted; heading anchor links come with Markdown parity.
+    pub insert_anchor_links: Option<String>,
     /// Ordered stops of a tourism route. Translations give names and descriptions;
     /// coordinates and images come from the default-language page.
     #[serde(default)]
@@ -112,11 +129,18 @@ impl FrontMatter {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum SortBy {
+    /// Newest first.
     Date,
+    /// Most recently updated first (`updated`, else `date`).
+    UpdateDate,
     Weight,
+    /// By title, ignoring case.
     Title,
+    /// By title, byte by byte (Zola's `title_bytes`).
+    TitleBytes,
+    Slug,
     None,
 }
 
@@ -137,6 +161,10 @@ enum Format {
 /// Splits `source` (the whole file) into front matter and body, and parses the front matter.
 pub fn split<'a>(file: &str, source: &'a str) -> Result<Split<'a>> {
     let source_no_bom = source.strip_prefix('\u{feff}').unwrap_or(source);
+    // Zola allows blank lines and spaces before the opening delimiter.
+    let leading = source_no_bom.len() - source_no_bom.trim_start().len();
+    let skipped_lines = source_no_bom[..leading].matches('\n').count();
+    let source_no_bom = &source_no_bom[leading..];
     let (format, delimiter) = if first_line(source_no_bom) == "+++" {
         (Format::Toml, "+++")
     } else if first_line(source_no_bom) == "---" {
@@ -151,22 +179,27 @@ pub fn split<'a>(file: &str, source: &'a str) -> Result<Split<'a>> {
     let Some((matter, body, closing_line)) = find_closing(after_open, delimiter) else {
         return Err(Diagnostic::error(
             file,
-            format!("the front matter opened with `{delimiter}` on line 1 is never closed"),
+            format!(
+                "the front matter opened with `{delimiter}` on line {} is never closed",
+                skipped_lines + 1
+            ),
         )
-        .at(1, 1)
+        .at(skipped_lines + 1, 1)
         .hint(format!(
             "add a line holding only `{delimiter}` after the last front-matter field"
         ))
         .into());
     };
     let front_matter = match format {
-        Format::Toml => toml::from_str(matter).map_err(|err| toml_diagnostic(file, matter, &err, 2))?,
-        Format::Yaml => parse_yaml(file, matter)?,
+        Format::Toml => {
+            toml::from_str(matter).map_err(|err| toml_diagnostic(file, matter, &err, skipped_lines + 2))?
+        }
+        Format::Yaml => parse_yaml(file, matter, skipped_lines)?,
     };
     Ok(Split {
         front_matter,
         body,
-        body_line: closing_line + 1,
+        body_line: skipped_lines + closing_line + 1,
     })
 }
 
@@ -187,7 +220,7 @@ fn find_closing<'a>(after_open: &'a str, delimiter: &str) -> Option<(&'a str, &'
     None
 }
 
-fn parse_yaml(file: &str, matter: &str) -> Result<FrontMatter> {
+fn parse_yaml(file: &str, matter: &str, skipped_lines: usize) -> Result<FrontMatter> {
     if matter.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
@@ -195,7 +228,7 @@ fn parse_yaml(file: &str, matter: &str) -> Result<FrontMatter> {
         let mut diagnostic = Diagnostic::error(file, err.to_string())
             .hint("check the YAML syntax near that position (`name: value`, two-space indents)");
         if let Some(location) = err.location() {
-            diagnostic = diagnostic.at(location.line() + 1, location.column());
+            diagnostic = diagnostic.at(location.line() + 1 + skipped_lines, location.column());
         }
         diagnostic.into()
     })
@@ -222,6 +255,34 @@ mod tests {
         let source = "---\ntitle: Tin\ndraft: true\n---\nBody";
         let split = split("a.md", source).unwrap();
         assert!(split.front_matter.draft);
+    }
+
+    #[test]
+    fn blank_lines_before_the_opening_delimiter_are_allowed_and_counted() {
+        let source = "\n  \n+++\ntitle = \"Tin\"\n+++\nBody\n";
+        let split = split("a.md", source).unwrap();
+        assert_eq!(split.front_matter.title.as_deref(), Some("Tin"));
+        assert_eq!(split.body_line, 6);
+        let err = split_err("\n\n+++\ndate = \n+++\n");
+        assert!(err.starts_with("a.md:4:"), "{err}");
+    }
+
+    fn split_err(source: &str) -> String {
+        split("a.md", source).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn zola_sort_orders_are_read() {
+        let source = "+++\nsort_by = \"update_date\"\n+++\n";
+        assert_eq!(
+            split("a.md", source).unwrap().front_matter.sort_by,
+            Some(SortBy::UpdateDate)
+        );
+        let source = "+++\nsort_by = \"title_bytes\"\n+++\n";
+        assert_eq!(
+            split("a.md", source).unwrap().front_matter.sort_by,
+            Some(SortBy::TitleBytes)
+        );
     }
 
     #[test]

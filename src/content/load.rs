@@ -110,7 +110,9 @@ impl Content {
         };
         let mut parsed: Vec<Parsed> = parsed.into_iter().map(|(p, _)| p).collect();
         t.mark("parse cache");
-        inherit_front_matter(&mut parsed);
+        inherit_front_matter(config, &mut parsed);
+        let zola_front_matter = ZolaFrontMatter::of(&parsed);
+        warnings.extend(zola_front_matter.ignored_warnings());
         t.mark("inherit");
         let now = options.now.unwrap_or_else(|| {
             std::time::SystemTime::now()
@@ -151,6 +153,7 @@ impl Content {
             })
             .collect();
         let mut content = Content {
+            zola_front_matter,
             parse_cache,
             warnings,
             scheduled,
@@ -217,6 +220,14 @@ impl Content {
                     meta.archive |= original.archive;
                     meta.feed |= original.feed;
                     meta.in_search_index = meta.in_search_index.or(original.in_search_index);
+                    meta.render = meta.render.or(original.render);
+                    meta.transparent |= original.transparent;
+                    meta.paginate_reversed |= original.paginate_reversed;
+                    meta.generate_feeds = meta.generate_feeds.or(original.generate_feeds);
+                    meta.paginate_path = meta
+                        .paginate_path
+                        .clone()
+                        .or_else(|| original.paginate_path.clone());
                 }
             }
             let mut ids = Vec::with_capacity(languages);
@@ -310,7 +321,13 @@ impl Content {
             } = parsed;
             let lang = found.file.lang;
             let key = &found.file.canonical_key;
-            let file_stem = key.rsplit('/').next().unwrap_or(key);
+            let mut file_stem = key.rsplit('/').next().unwrap_or(key);
+            // Zola: `2016-10-08_a-post.md` is at `a-post/` unless `paths_keep_dates`.
+            if !config.paths_keep_dates
+                && let Some((_, rest)) = date_prefix(file_stem)
+            {
+                file_stem = rest;
+            }
             let slug = match &meta.slug {
                 Some(own) => slugify(own),
                 None => default_slugs
@@ -354,6 +371,12 @@ impl Content {
                 Vec::new()
             };
             let title = meta.title.clone().unwrap_or_default();
+            let mut meta = meta;
+            if meta.authors.is_empty()
+                && let Some(author) = &config.author
+            {
+                meta.authors.push(author.clone());
+            }
             let id = PageId(self.pages.len() as u32);
             self.pages_by_key
                 .entry(key.clone())
@@ -486,33 +509,34 @@ impl Content {
     }
 
     fn order_sections(&mut self) {
+        // Zola's `transparent`: a section's pages are listed in its parent too (deepest
+        // sections first, so they pass up through several transparent levels).
+        let mut by_depth: Vec<usize> = (0..self.sections.len()).collect();
+        by_depth.sort_by_key(|i| std::cmp::Reverse(self.sections[*i].dir.matches('/').count()));
+        for index in by_depth {
+            let section = &self.sections[index];
+            if let (true, Some(parent)) = (section.meta.transparent, section.parent) {
+                let pages = section.pages.clone();
+                self.sections[parent.0 as usize].pages.extend(pages);
+            }
+        }
         for index in 0..self.sections.len() {
             let sort_by = self.sections[index].meta.sort_by.unwrap_or(SortBy::Date);
             let mut pages = std::mem::take(&mut self.sections[index].pages);
-            // Ties fall back to the file name, compared in place (no copy per comparison).
-            let by_file =
-                |a: &PageId, b: &PageId| self.page(*a).file.shown_as.cmp(&self.page(*b).file.shown_as);
-            match sort_by {
-                SortBy::Date => pages.sort_by(|a, b| {
-                    let date = |p: &PageId| self.page(*p).meta.date.map(|d| d.timestamp());
-                    date(b).cmp(&date(a)).then_with(|| by_file(a, b))
-                }),
-                SortBy::Weight => pages.sort_by(|a, b| {
-                    let weight = |p: &PageId| self.page(*p).meta.weight.unwrap_or(i64::MAX);
-                    weight(a).cmp(&weight(b)).then_with(|| by_file(a, b))
-                }),
-                SortBy::Title => pages.sort_by_cached_key(|p| {
-                    (
-                        self.page(*p).title.to_lowercase(),
-                        self.page(*p).file.shown_as.clone(),
-                    )
-                }),
-                SortBy::None => pages.sort_by(by_file),
-            }
-            for (i, id) in pages.iter().enumerate() {
+            self.sort_pages(&mut pages, sort_by);
+            // Neighbours follow the page's own section, not a parent it is passed up to.
+            let own: Vec<PageId> = pages
+                .iter()
+                .copied()
+                .filter(|id| self.page(*id).section.0 as usize == index)
+                .collect();
+            for (i, id) in own.iter().enumerate() {
                 let page = &mut self.pages[id.0 as usize];
-                page.previous = i.checked_sub(1).map(|j| pages[j]);
-                page.next = pages.get(i + 1).copied();
+                page.previous = i.checked_sub(1).map(|j| own[j]);
+                page.next = own.get(i + 1).copied();
+            }
+            if self.sections[index].meta.paginate_reversed {
+                pages.reverse();
             }
             if self.sections[index].meta.archive {
                 self.sections[index].archives = self.archives(&self.sections[index].path, &pages);
@@ -523,6 +547,47 @@ impl Content {
 }
 
 impl Content {
+    fn sort_pages(&self, pages: &mut [PageId], sort_by: SortBy) {
+        // Ties fall back to the file name, compared in place (no copy per comparison).
+        let by_file = |a: &PageId, b: &PageId| self.page(*a).file.shown_as.cmp(&self.page(*b).file.shown_as);
+        let newest_first = |key: fn(&Page) -> Option<i64>| {
+            move |a: &PageId, b: &PageId| {
+                key(self.page(*b))
+                    .cmp(&key(self.page(*a)))
+                    .then_with(|| by_file(a, b))
+            }
+        };
+        match sort_by {
+            SortBy::Date => pages.sort_by(newest_first(|p| p.meta.date.map(|d| d.timestamp()))),
+            SortBy::UpdateDate => pages.sort_by(newest_first(|p| {
+                p.meta.updated.or(p.meta.date).map(|d| d.timestamp())
+            })),
+            SortBy::Weight => pages.sort_by(|a, b| {
+                let weight = |p: &PageId| self.page(*p).meta.weight.unwrap_or(i64::MAX);
+                weight(a).cmp(&weight(b)).then_with(|| by_file(a, b))
+            }),
+            SortBy::Title => pages.sort_by_cached_key(|p| {
+                (
+                    self.page(*p).title.to_lowercase(),
+                    self.page(*p).file.shown_as.clone(),
+                )
+            }),
+            SortBy::TitleBytes => pages.sort_by(|a, b| {
+                self.page(*a)
+                    .title
+                    .cmp(&self.page(*b).title)
+                    .then_with(|| by_file(a, b))
+            }),
+            SortBy::Slug => pages.sort_by(|a, b| {
+                self.page(*a)
+                    .slug
+                    .cmp(&self.page(*b).slug)
+                    .then_with(|| by_file(a, b))
+            }),
+            SortBy::None => pages.sort_by(by_file),
+        }
+    }
+
     /// Year and month groups of dated `pages`, newest first.
     fn archives(&self, base: &str, pages: &[PageId]) -> Vec<crate::content::Archive> {
         let mut groups: std::collections::BTreeMap<(i32, Option<u8>), Vec<PageId>> = Default::default();
@@ -587,6 +652,9 @@ fn walk(
             } else {
                 format!("{dir}/{name}")
             };
+            if config.is_ignored_content(&child) || config.is_ignored_content(&name) {
+                continue;
+            }
             let shown_as = format!("content/{child}");
             let Some(stem_and_lang) = name.strip_suffix(".md") else {
                 if is_bundle {
@@ -713,10 +781,18 @@ fn parse(found: Found) -> Result<Parsed> {
         .hint(format!("move `{field}` to the section's _index.md, or remove it"))
         .into());
     }
+    let mut meta = split.front_matter;
+    if found.kind == Kind::Section {
+        meta.feed |= meta.generate_feeds == Some(true);
+    } else if meta.date.is_none() {
+        // Zola: a date at the start of the file (or bundle folder) name dates the page.
+        let key = &found.file.canonical_key;
+        meta.date = date_prefix(key.rsplit('/').next().unwrap_or(key)).map(|(date, _)| date);
+    }
     Ok(Parsed {
         body: split.body.into(),
         body_line: split.body_line,
-        meta: split.front_matter,
+        meta,
         found,
     })
 }
@@ -794,7 +870,7 @@ fn section_only_fields(meta: &FrontMatter, kind: Kind) -> Option<&'static str> {
 }
 
 /// Translations take unset dates, tags, stops and extra data from the default-language page.
-fn inherit_front_matter(parsed: &mut [Parsed]) {
+fn inherit_front_matter(config: &Config, parsed: &mut [Parsed]) {
     let originals: HashMap<String, FrontMatter> = parsed
         .iter()
         .filter(|p| p.found.file.lang == 0 && p.found.kind != Kind::Section)
@@ -805,7 +881,209 @@ fn inherit_front_matter(parsed: &mut [Parsed]) {
         .filter(|p| p.found.file.lang != 0 && p.found.kind != Kind::Section)
     {
         if let Some(original) = originals.get(&p.found.file.canonical_key) {
+            let own_terms = !p.meta.taxonomies.is_empty();
             p.meta.inherit_from(original);
+            // Under Zola's per-language taxonomies a translation inherits only the terms of
+            // taxonomies its language has.
+            if !own_terms {
+                let language = &config.languages[p.found.file.lang];
+                p.meta.taxonomies.retain(|name, _| {
+                    language
+                        .taxonomies
+                        .iter()
+                        .any(|&t| &config.taxonomies[t].name == name)
+                });
+            }
         }
+    }
+}
+
+/// A date at the start of a file name, as Zola reads it: `2016-10-08`, optionally with a time
+/// (`2016-10-08T10:00:00Z`), then `_`, `-` or a space, then the rest of the name.
+pub(crate) fn date_prefix(stem: &str) -> Option<(crate::date::Date, &str)> {
+    let bytes = stem.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        range
+            .clone()
+            .all(|i| bytes.get(i).is_some_and(u8::is_ascii_digit))
+    };
+    if !(digits(0..4)
+        && bytes.get(4) == Some(&b'-')
+        && digits(5..7)
+        && bytes.get(7) == Some(&b'-')
+        && digits(8..10))
+    {
+        return None;
+    }
+    let mut end = 10;
+    if bytes.get(10) == Some(&b'T') {
+        // THH:MM:SS, then Z or an offset ±HH:MM.
+        let time_ok = digits(11..13)
+            && bytes.get(13) == Some(&b':')
+            && digits(14..16)
+            && bytes.get(16) == Some(&b':')
+            && digits(17..19);
+        if !time_ok {
+            return None;
+        }
+        end = 19;
+        match bytes.get(19) {
+            Some(b'Z') => end = 20,
+            Some(b'+' | b'-') if digits(20..22) && bytes.get(22) == Some(&b':') && digits(23..25) => end = 25,
+            _ => {}
+        }
+    }
+    let separator = *bytes.get(end)?;
+    if !matches!(separator, b'_' | b'-' | b' ') {
+        return None;
+    }
+    let rest = &stem[end + 1..];
+    if rest.is_empty() {
+        return None;
+    }
+    let date = crate::date::Date::parse(&stem[..end]).ok()?;
+    Some((date, rest))
+}
+
+/// Which of Zola's front-matter keys the content uses, by key, with the files using it.
+#[derive(Debug, Default, Clone)]
+pub struct ZolaFrontMatter {
+    /// Keys mekong acts on.
+    pub mapped: std::collections::BTreeMap<&'static str, Vec<String>>,
+    /// Keys accepted and not applied (yet).
+    pub ignored: std::collections::BTreeMap<&'static str, Vec<String>>,
+}
+
+impl ZolaFrontMatter {
+    fn of(parsed: &[Parsed]) -> ZolaFrontMatter {
+        let mut found = ZolaFrontMatter::default();
+        for p in parsed {
+            let m = &p.meta;
+            let file = &p.found.file.shown_as;
+            let section = p.found.kind == Kind::Section;
+            let mut mark = |mapped: bool, key: &'static str| {
+                let list = if mapped {
+                    &mut found.mapped
+                } else {
+                    &mut found.ignored
+                };
+                list.entry(key).or_default().push(file.clone());
+            };
+            if m.render.is_some() {
+                mark(true, "render");
+            }
+            if m.redirect_to.is_some() {
+                mark(
+                    section,
+                    if section {
+                        "redirect_to"
+                    } else {
+                        "redirect_to (on a page)"
+                    },
+                );
+            }
+            if m.transparent {
+                mark(
+                    section,
+                    if section {
+                        "transparent"
+                    } else {
+                        "transparent (on a page)"
+                    },
+                );
+            }
+            if m.paginate_reversed {
+                mark(
+                    section,
+                    if section {
+                        "paginate_reversed"
+                    } else {
+                        "paginate_reversed (on a page)"
+                    },
+                );
+            }
+            if m.generate_feeds.is_some() {
+                mark(
+                    section,
+                    if section {
+                        "generate_feeds"
+                    } else {
+                        "generate_feeds (on a page)"
+                    },
+                );
+            }
+            if m.paginate_path.is_some() {
+                mark(
+                    section,
+                    if section {
+                        "paginate_path"
+                    } else {
+                        "paginate_path (on a page)"
+                    },
+                );
+            }
+            if m.insert_anchor_links.is_some() {
+                mark(false, "insert_anchor_links");
+            }
+            if let Some(sort_by) = m
+                .sort_by
+                .filter(|s| matches!(s, SortBy::UpdateDate | SortBy::TitleBytes | SortBy::Slug))
+            {
+                mark(
+                    true,
+                    match sort_by {
+                        SortBy::UpdateDate => "sort_by = \"update_date\"",
+                        SortBy::TitleBytes => "sort_by = \"title_bytes\"",
+                        _ => "sort_by = \"slug\"",
+                    },
+                );
+            }
+            let stem = p.found.file.canonical_key.rsplit('/').next().unwrap_or_default();
+            if !section && date_prefix(stem).is_some() {
+                mark(true, "a date in the file name");
+            }
+        }
+        found
+    }
+
+    /// One warning per key that is accepted but does nothing yet.
+    fn ignored_warnings(&self) -> Vec<Diagnostic> {
+        self.ignored
+            .iter()
+            .map(|(key, files)| {
+                let more = match files.len() {
+                    1 => String::new(),
+                    n => format!(" (and {} more files)", n - 1),
+                };
+                Diagnostic::warning(
+                    files[0].clone(),
+                    format!("Coming from Zola: ignored: the front-matter key `{key}` does nothing in mekong yet{more}"),
+                )
+                .hint("the page builds without it; remove it to silence this warning")
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_at_the_start_of_file_names_are_read_as_zola_reads_them() {
+        let (date, rest) = date_prefix("2016-10-08_a-post-with-dates").unwrap();
+        assert_eq!((date.year, date.month, date.day), (2016, 10, 8));
+        assert_eq!(rest, "a-post-with-dates");
+        assert_eq!(date_prefix("2016-10-08-a-post").unwrap().1, "a-post");
+        let (date, rest) = date_prefix("2016-10-08T10:30:00Z_timed").unwrap();
+        assert_eq!((date.time, rest), (Some((10, 30, 0)), "timed"));
+        assert_eq!(date_prefix("2016-10-08T10:30:00+07:00-x").unwrap().1, "x");
+        assert!(
+            date_prefix("2016-10-08").is_none(),
+            "a date alone is the whole name"
+        );
+        assert!(date_prefix("2016-13-08_x").is_none(), "no month 13");
+        assert!(date_prefix("20161008_x").is_none());
+        assert!(date_prefix("le-ky-ket").is_none());
     }
 }

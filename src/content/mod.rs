@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use load::{LoadOptions, ParseCache, Scheduled};
+pub use load::{LoadOptions, ParseCache, Scheduled, ZolaFrontMatter};
 
 use crate::error::Diagnostic;
 use rendered::Rendered;
@@ -127,6 +127,8 @@ pub struct Content {
     pub scheduled: Vec<load::Scheduled>,
     /// What was parsed, for the next load to reuse (`mekong serve`).
     pub parse_cache: ParseCache,
+    /// Zola front-matter keys the content uses, for the migration report.
+    pub zola_front_matter: ZolaFrontMatter,
     /// Problems that do not stop the build (links not followed).
     pub warnings: Vec<Diagnostic>,
 }

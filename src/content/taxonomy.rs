@@ -35,29 +35,43 @@ pub struct Term {
 
 pub fn collect(config: &Config, content: &Content) -> Result<Vec<TaxonomyTerms>> {
     let mut diagnostics = Vec::new();
-    for page in &content.pages {
+    let every_language = config
+        .languages
+        .iter()
+        .all(|l| l.taxonomies.len() == config.taxonomies.len());
+    // Fallback pages carry the original's terms; they are checked there.
+    for page in content.pages.iter().filter(|p| p.original.is_none()) {
+        let language = &config.languages[page.file.lang];
+        // Under Zola's per-language taxonomies, a language has only the ones it declares.
+        let declared: Vec<&str> = language
+            .taxonomies
+            .iter()
+            .map(|&t| config.taxonomies[t].name.as_str())
+            .collect();
         for name in page.meta.taxonomies.keys() {
-            if !config.taxonomies.iter().any(|t| &t.name == name) {
-                let known = config.taxonomies.iter().map(|t| t.name.as_str());
-                let hint = match did_you_mean(name, known) {
+            if !declared.contains(&name.as_str()) {
+                let file = config.file;
+                let hint = match did_you_mean(name, declared.iter().copied()) {
                     Some(best) => format!("did you mean `{best}`?"),
+                    None if every_language => format!(
+                        "declare it in {file}: [[taxonomies]] name = \"{name}\"; declared now: {}",
+                        declared.join(", ")
+                    ),
                     None => format!(
-                        "declare it in config.toml: [[taxonomies]] name = \"{name}\"; declared now: {}",
-                        config
-                            .taxonomies
-                            .iter()
-                            .map(|t| t.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        "declare it in {file} under [languages.{}] taxonomies = [{{ name = \"{name}\" }}]; declared for this language now: {}",
+                        language.code,
+                        declared.join(", ")
                     ),
                 };
-                diagnostics.push(
-                    Diagnostic::error(
-                        page.file.shown_as.clone(),
-                        format!("[taxonomies] uses `{name}`, which config.toml does not declare"),
+                let message = if every_language {
+                    format!("[taxonomies] uses `{name}`, which {file} does not declare")
+                } else {
+                    format!(
+                        "[taxonomies] uses `{name}`, which {file} does not declare for {} ({})",
+                        language.name, language.code
                     )
-                    .hint(hint),
-                );
+                };
+                diagnostics.push(Diagnostic::error(page.file.shown_as.clone(), message).hint(hint));
             }
         }
     }
@@ -67,6 +81,9 @@ pub fn collect(config: &Config, content: &Content) -> Result<Vec<TaxonomyTerms>>
     let mut all = Vec::new();
     for (taxonomy_index, taxonomy) in config.taxonomies.iter().enumerate() {
         for (lang, language) in config.languages.iter().enumerate() {
+            if !language.taxonomies.contains(&taxonomy_index) {
+                continue;
+            }
             let base = format!("/{}{}/", language.prefix, slugify(&taxonomy.name));
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
             for id in content.pages_in(lang) {

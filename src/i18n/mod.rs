@@ -241,6 +241,13 @@ fn load_language(
             });
         }
     }
+    if !language.translations.is_empty() {
+        sources.push(Source {
+            shown_as: format!("{} [translations] of {code}", config.file),
+            text: translations_ftl(&language.translations),
+            overrides: true,
+        });
+    }
     let resources = collect_all(sources.into_iter().map(|source| {
         let Source { shown_as, text, overrides } = source;
         if let Some(offset) = too_deep(&text) {
@@ -307,6 +314,43 @@ fn load_language(
     } else {
         Err(Error::from_list(diagnostics))
     }
+}
+
+/// Zola's `[translations]` (key = "text") as Fluent messages: braces become string literals,
+/// later lines are indented, and keys Fluent cannot name are left out (with the `t()` call
+/// reporting them as missing).
+fn translations_ftl(translations: &[(String, String)]) -> String {
+    let mut ftl = String::new();
+    for (key, text) in translations {
+        let valid_id = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !valid_id {
+            continue;
+        }
+        let escaped = text
+            .replace('{', "\u{1}")
+            .replace('}', "{\"}\"}")
+            .replace('\u{1}', "{\"{\"}");
+        let mut lines = escaped.lines();
+        let first = lines.next().unwrap_or("");
+        if first.trim().is_empty() {
+            // A message needs text on its first line: an empty literal keeps leading blanks.
+            ftl.push_str(&format!("{key} = {{\"\"}}{first}\n"));
+        } else {
+            ftl.push_str(&format!("{key} = {first}\n"));
+        }
+        for line in lines {
+            // Continuation lines starting with `[`, `*` or `.` would be read as syntax.
+            let line = match line.trim_start().chars().next() {
+                Some('[' | '*' | '.') => format!("{{\"\"}}{line}"),
+                _ => line.to_owned(),
+            };
+            ftl.push_str(&format!("    {line}\n"));
+        }
+    }
+    ftl
 }
 
 /// Placeables nested deeper than this are refused before parsing: fluent-syntax recurses

@@ -80,9 +80,16 @@ impl FeedFormat {
     }
 }
 
-fn feeds(jobs: &mut Vec<Job>, source: FeedSource) {
+fn feeds(jobs: &mut Vec<Job>, config: &Config, source: FeedSource) {
+    let files = config.feed_files;
     for format in [FeedFormat::Atom, FeedFormat::Rss] {
-        jobs.push(Job::Feed { source, format });
+        let wanted = match format {
+            FeedFormat::Atom => files.atom,
+            FeedFormat::Rss => files.rss,
+        };
+        if wanted {
+            jobs.push(Job::Feed { source, format });
+        }
     }
 }
 
@@ -96,15 +103,30 @@ pub fn pager_count(items: usize, per_page: Option<usize>) -> usize {
 
 /// Site path of list page `pager` (0-based) of a list at `base`.
 pub fn pager_path(base: &str, pager: usize) -> String {
+    pager_path_in(base, "page", pager)
+}
+
+/// Like `pager_path`, with list pages in the folder `name` (a section's `paginate_path`).
+pub fn pager_path_in(base: &str, name: &str, pager: usize) -> String {
+    let name = name.trim_matches('/');
     if pager == 0 {
         base.to_owned()
+    } else if name.is_empty() {
+        format!("{base}{}/", pager + 1)
     } else {
-        format!("{base}page/{}/", pager + 1)
+        format!("{base}{name}/{}/", pager + 1)
     }
 }
 
+/// The folder of a section's list pages: Zola's `paginate_path`, `page` by default.
+pub fn section_pager_name(section: &crate::content::Section) -> &str {
+    section.meta.paginate_path.as_deref().unwrap_or("page")
+}
+
 pub fn list(config: &Config, content: &Content) -> Vec<Job> {
+    // Zola's `render = false` keeps a page out of the output (lists still show it).
     let mut jobs: Vec<Job> = (0..content.pages.len() as u32)
+        .filter(|i| content.page(PageId(*i)).meta.render != Some(false))
         .map(|i| Job::Page(PageId(i)))
         .collect();
     for (i, page) in content.pages.iter().enumerate() {
@@ -123,7 +145,27 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
             }
         }
         if section.meta.feed {
-            feeds(&mut jobs, FeedSource::Section(SectionId(i as u32)));
+            feeds(&mut jobs, config, FeedSource::Section(SectionId(i as u32)));
+        }
+        for alias in &section.meta.aliases {
+            jobs.push(Job::Alias {
+                from: format!("/{}/", alias.trim_matches('/')),
+                to: section.path.clone(),
+                lang: section.lang,
+            });
+        }
+        // Zola: `redirect_to` writes a redirect where the section's page would be, and
+        // `render = false` writes nothing there.
+        if let Some(target) = &section.meta.redirect_to {
+            jobs.push(Job::Alias {
+                from: section.path.clone(),
+                to: redirect_target(target),
+                lang: section.lang,
+            });
+            continue;
+        }
+        if section.meta.render == Some(false) {
+            continue;
         }
         for pager in 0..pager_count(section.pages.len(), section.meta.paginate_by) {
             jobs.push(Job::Section {
@@ -133,14 +175,14 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
         }
     }
     for (index, taxonomy) in content.taxonomies.iter().enumerate() {
-        if taxonomy.terms.is_empty() {
+        if taxonomy.terms.is_empty() || !config.taxonomies[taxonomy.taxonomy].render {
             continue;
         }
         jobs.push(Job::TaxonomyList { index });
         let per_page = config.taxonomies[taxonomy.taxonomy].paginate_by;
         for (term, entry) in taxonomy.terms.iter().enumerate() {
             if config.taxonomies[taxonomy.taxonomy].feed {
-                feeds(&mut jobs, FeedSource::Term { index, term });
+                feeds(&mut jobs, config, FeedSource::Term { index, term });
             }
             for pager in 0..pager_count(entry.pages.len(), per_page) {
                 jobs.push(Job::Term { index, term, pager });
@@ -157,16 +199,31 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
             });
         }
     }
-    for lang in 0..config.languages.len() {
+    for (lang, language) in config.languages.iter().enumerate() {
         jobs.push(Job::NotFound { lang });
-        if config.build_search_index {
+        if language.build_search_index {
             jobs.push(Job::Search { lang });
         }
-        feeds(&mut jobs, FeedSource::Language(lang));
+        if language.generate_feeds {
+            feeds(&mut jobs, config, FeedSource::Language(lang));
+        }
     }
-    jobs.push(Job::Sitemap);
-    jobs.push(Job::Robots);
+    if config.generate_sitemap {
+        jobs.push(Job::Sitemap);
+    }
+    if config.generate_robots_txt {
+        jobs.push(Job::Robots);
+    }
     jobs
+}
+
+/// Where a section's `redirect_to` leads: a full URL as written, else a path of this site
+/// (`docs/intro`, `/docs/intro/`).
+fn redirect_target(target: &str) -> String {
+    if target.contains("://") {
+        return target.to_owned();
+    }
+    format!("/{}", target.trim_start_matches('/'))
 }
 
 impl Job {
@@ -175,7 +232,10 @@ impl Job {
     pub fn output_path(&self, config: &Config, content: &Content) -> String {
         match self {
             Job::Page(id) => output_file(&content.page(*id).path),
-            Job::Section { id, pager } => output_file(&pager_path(&content.section(*id).path, *pager)),
+            Job::Section { id, pager } => {
+                let section = content.section(*id);
+                output_file(&pager_path_in(&section.path, section_pager_name(section), *pager))
+            }
             Job::TaxonomyList { index } => output_file(&content.taxonomies[*index].path),
             Job::Term { index, term, pager } => {
                 output_file(&pager_path(&content.taxonomies[*index].terms[*term].path, *pager))
@@ -249,6 +309,8 @@ mod tests {
         assert_eq!(pager_count(700, Some(10)), 70);
         assert_eq!(pager_path("/en/news/", 0), "/en/news/");
         assert_eq!(pager_path("/en/news/", 1), "/en/news/page/2/");
+        assert_eq!(pager_path_in("/en/news/", "trang", 2), "/en/news/trang/3/");
+        assert_eq!(pager_path_in("/en/news/", "/trang/", 0), "/en/news/");
         assert_eq!(output_file("/"), "index.html");
         assert_eq!(output_file("/en/news/page/2/"), "en/news/page/2/index.html");
     }

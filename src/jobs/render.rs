@@ -248,13 +248,21 @@ struct PagerView {
 
 /// The `paginator` of list page `pager`: its slice of `items` and links to its neighbours.
 /// Only the slice is touched, so a long list costs what its list pages cost.
-fn paginator(data: &SiteData, base: &str, items: &[PageId], per_page: Option<usize>, pager: usize) -> Value {
+/// `folder` is where list pages after the first go (`page`, or a section's `paginate_path`).
+fn paginator(
+    data: &SiteData,
+    base: &str,
+    folder: &str,
+    items: &[PageId],
+    per_page: Option<usize>,
+    pager: usize,
+) -> Value {
     let config = &data.config;
     let count = jobs::pager_count(items.len(), per_page);
     let per = per_page.filter(|p| *p > 0).unwrap_or(items.len().max(1));
     let start = (pager * per).min(items.len());
     let end = (start + per).min(items.len());
-    let link = |n: usize| config.permalink(&jobs::pager_path(base, n));
+    let link = |n: usize| config.permalink(&jobs::pager_path_in(base, folder, n));
     let view = PagerView {
         current_index: pager + 1,
         number_pagers: count,
@@ -375,7 +383,7 @@ fn render_section(
 ) -> Result<(String, Arc<str>)> {
     let content = &data.content;
     let section = content.section(*id);
-    let path = jobs::pager_path(&section.path, *pager);
+    let path = jobs::pager_path_in(&section.path, jobs::section_pager_name(section), *pager);
     let mut context = base_context(data, config_value, section.lang, &path);
     let section_value = data.section_values[id.0 as usize].clone();
     context.insert_value(
@@ -392,6 +400,7 @@ fn render_section(
         paginator(
             data,
             &section.path,
+            jobs::section_pager_name(section),
             &section.pages,
             section.meta.paginate_by,
             *pager,
@@ -498,6 +507,7 @@ fn render_term(
         paginator(
             data,
             &entry.path,
+            "page",
             &entry.pages,
             config.taxonomies[taxonomy.taxonomy].paginate_by,
             *pager,
@@ -531,7 +541,13 @@ fn render_alias(
 ) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let mut context = base_context(data, config_value, *lang, from);
-    context.insert("target", &config.permalink(to));
+    // A section's `redirect_to` may lead off the site.
+    let target = if to.contains("://") {
+        to.to_owned()
+    } else {
+        config.permalink(to)
+    };
+    context.insert("target", &target);
     context.insert_value("translations", Value::from(Vec::<Value>::new()));
     cx.template(
         jobs::output_file(from),
@@ -594,7 +610,14 @@ fn render_archive(
     );
     context.insert_value(
         "paginator",
-        paginator(data, &entry.path, &entry.pages, section.meta.paginate_by, *pager),
+        paginator(
+            data,
+            &entry.path,
+            "page",
+            &entry.pages,
+            section.meta.paginate_by,
+            *pager,
+        ),
     );
     context.insert_value(
         "translations",

@@ -17,8 +17,10 @@ pub(crate) struct ConfigView<'a> {
     pub(crate) default_language: &'a str,
     pub(crate) languages: &'a [Language],
     pub(crate) taxonomies: Vec<&'a str>,
-    /// Whether the site has search pages.
+    /// Whether the site has search pages (in at least one language).
     pub(crate) build_search_index: bool,
+    /// Which feed formats are written: `atom`, `rss`.
+    pub(crate) feed_files: crate::config::FeedFiles,
     pub(crate) extra: &'a toml::Table,
 }
 
@@ -32,6 +34,7 @@ impl<'a> ConfigView<'a> {
             languages: &config.languages,
             taxonomies: config.taxonomies.iter().map(|t| t.name.as_str()).collect(),
             build_search_index: config.build_search_index,
+            feed_files: config.feed_files,
             extra: &config.extra,
         }
     }

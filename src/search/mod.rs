@@ -278,7 +278,8 @@ pub fn read_pages(config: &Config, content: &Content, cache: &mut AnalysisCache)
         .enumerate()
         .map(|(i, page)| {
             let code = &config.languages[page.file.lang].code;
-            let searchable = search && indexed(content, page);
+            let searchable =
+                search && config.languages[page.file.lang].build_search_index && indexed(content, page);
             let key = page_key(content, code, PageId(i as u32), searchable);
             if let Some(known) = seen.get(&key) {
                 return (key, known.clone());

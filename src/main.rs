@@ -412,8 +412,20 @@ fn new(root: PathBuf, path: &str, title: Option<&str>) -> Result<ExitCode, Error
     Ok(ExitCode::SUCCESS)
 }
 
-fn deploy(options: mekong::deploy::DeployOptions) -> Result<ExitCode, Error> {
-    let report = mekong::deploy::deploy(&options, &mut |_done, _total| {})?;
+fn deploy(mut options: mekong::deploy::DeployOptions) -> Result<ExitCode, Error> {
+    // The same bar as `mekong build` while the site builds, then one for the files sent.
+    let building = Arc::new(Progress::on_terminal("Building", progress_delay()));
+    building.set_changed_word("written");
+    options.build.progress = Some(building.clone());
+    let uploading = Progress::on_terminal("Uploading", progress_delay());
+    let report = mekong::deploy::deploy(&options, &mut |done, total| {
+        building.finish();
+        uploading.set_total(total as u64);
+        uploading.inc((done as u64).saturating_sub(uploading.done()));
+    });
+    building.finish();
+    uploading.finish();
+    let report = report?;
     let target = &report.target;
     if let Some(build) = &report.build {
         print_diagnostics(&build.warnings);

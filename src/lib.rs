@@ -18,6 +18,7 @@ pub mod input;
 pub mod jobs;
 pub mod lint;
 pub mod markdown;
+pub mod media_type;
 pub mod new;
 pub mod output;
 pub mod progress;

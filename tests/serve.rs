@@ -98,7 +98,7 @@ fn responses_have_the_right_types_and_the_site_404() {
         ("/data/points.json", "application/json"),
         ("/img/logo.svg", "image/svg+xml"),
         ("/sitemap.xml", "application/xml"),
-        ("/en/atom.xml", "application/xml"),
+        ("/en/atom.xml", "application/atom+xml"),
     ] {
         let (status, text) = head(target);
         assert_eq!(status, 200, "{target}");

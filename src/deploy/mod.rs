@@ -9,8 +9,9 @@ mod target;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub use crate::media_type::content_type;
 pub use plan::Plan;
-pub use store::{cache_control, content_type};
+pub use store::cache_control;
 pub(crate) use target::{RawTarget, URL_HINT};
 pub use target::{Target, TargetKind};
 

@@ -467,12 +467,12 @@ fn render_into(
     timings.mark("anchors");
     // A one-time build makes the search index now, before it lets go of the pages' text; the
     // preview server makes it on a thread of its own while the pages render (below).
-    let (word_counts, mut index) = if cache.retain {
+    let (word_counts, readings, made) = if cache.retain {
         let readings = crate::search::read_pages(&config, &content, &mut cache.analysis);
-        (readings.word_counts.clone(), SearchIndex::Later(readings))
+        (readings.word_counts.clone(), Some(readings), Vec::new())
     } else {
         let analysis = crate::search::analyze(&config, &content, &i18n);
-        (analysis.word_counts, SearchIndex::Made(analysis.files))
+        (analysis.word_counts, None, analysis.files)
     };
     timings.mark("analysis");
     if output.is_some() && !cache.retain {
@@ -492,14 +492,17 @@ fn render_into(
     }
 
     let content = Arc::new(content);
-    if let SearchIndex::Later(readings) = index {
-        let (config, content, i18n) = (config.clone(), content.clone(), i18n.clone());
-        let mut languages = std::mem::take(&mut cache.analysis.languages);
-        index = SearchIndex::Making(std::thread::spawn(move || {
-            let files = crate::search::build_index(&config, &content, &i18n, readings, &mut languages);
-            (files, languages)
-        }));
-    }
+    let mut index = match readings {
+        Some(readings) => {
+            let (config, content, i18n) = (config.clone(), content.clone(), i18n.clone());
+            let mut languages = std::mem::take(&mut cache.analysis.languages);
+            SearchIndex::Making(std::thread::spawn(move || {
+                let files = crate::search::build_index(&config, &content, &i18n, readings, &mut languages);
+                (files, languages)
+            }))
+        }
+        None => SearchIndex::Made(made),
+    };
     let values = page_values(&config, &content, &mut cache.values, cache.retain);
     let page_hashes: Vec<u64> = values.iter().map(|v| v.page_hash).collect();
     let list_hashes: Vec<u64> = values.iter().map(|v| v.list_hash).collect();
@@ -689,7 +692,6 @@ fn counted(options: &BuildOptions, put: Result<bool>) -> Result<bool> {
 /// The search index of a build: made, or being made on another thread.
 enum SearchIndex {
     Made(Vec<crate::search::IndexFile>),
-    Later(crate::search::PageReadings),
     Making(std::thread::JoinHandle<(Vec<crate::search::IndexFile>, crate::search::IndexCache)>),
 }
 
@@ -699,8 +701,6 @@ impl SearchIndex {
     fn files(self, cache: &mut crate::search::AnalysisCache) -> Vec<OutputFile> {
         let made = match self {
             SearchIndex::Made(files) => files,
-            // Only made once the content is shared; never left in this state.
-            SearchIndex::Later(_) => Vec::new(),
             SearchIndex::Making(thread) => match thread.join() {
                 Ok((files, languages)) => {
                     cache.languages = languages;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::config::Config;
+use crate::config::{AnchorLinks, Config};
 use crate::content::{Content, LoadOptions, PageId, SectionId};
 use crate::error::{Diagnostic, Error, Result, collect_all};
 use crate::i18n::I18n;
@@ -735,41 +735,61 @@ fn render_markdown(
     }
     let previous = &cache.markdown;
     let no_images = Vec::new();
-    let render =
-        |body: &str, file: &str, first_line: usize, lang: usize, images: &[crate::images::Responsive]| {
-            let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            hasher.update(&first_line.to_le_bytes());
-            hasher.update(body.as_bytes());
-            if !images.is_empty() {
-                hash_debug(&mut hasher, &images);
-            }
-            let key = hasher.digest();
-            if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
-                && *seen == key
-            {
-                return (key, rendered.clone(), true);
-            }
-            let cx = RenderContext {
-                config,
-                content: content_ref,
-                shortcodes: renderer,
-                file,
-                first_line,
-                lang,
-                images,
-            };
-            (key, markdown.render(body, &cx), false)
+    // Zola: a section's `insert_anchor_links` holds for it and the pages directly in it.
+    let anchor_links = |section: SectionId| {
+        content_ref.sections[section.0 as usize]
+            .meta
+            .insert_anchor_links
+            .unwrap_or(config.markdown.insert_anchor_links)
+    };
+    let render = |body: &str,
+                  file: &str,
+                  first_line: usize,
+                  lang: usize,
+                  images: &[crate::images::Responsive],
+                  anchor_links: AnchorLinks| {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&first_line.to_le_bytes());
+        hasher.update(&[anchor_links as u8]);
+        hasher.update(body.as_bytes());
+        if !images.is_empty() {
+            hash_debug(&mut hasher, &images);
+        }
+        let key = hasher.digest();
+        if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
+            && *seen == key
+        {
+            return (key, rendered.clone(), true);
+        }
+        let cx = RenderContext {
+            config,
+            content: content_ref,
+            shortcodes: renderer,
+            file,
+            first_line,
+            lang,
+            images,
+            anchor_links,
         };
+        (key, markdown.render(body, &cx), false)
+    };
     let pages: Vec<(u64, Rendered, bool)> = content_ref
         .pages
         .par_iter()
         .zip(images.par_iter())
-        .map(|(p, images)| render(&p.body, &p.file.shown_as, p.body_line, p.file.lang, images))
+        .map(|(p, images)| {
+            let links = anchor_links(p.section);
+            render(&p.body, &p.file.shown_as, p.body_line, p.file.lang, images, links)
+        })
         .collect();
     let sections: Vec<(u64, Rendered, bool)> = content_ref
         .sections
         .par_iter()
-        .map(|s| render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images))
+        .enumerate()
+        .map(|(i, s)| {
+            let links = anchor_links(SectionId(i as u32));
+            render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images, links)
+        })
         .collect();
     // Only renders without errors are kept: a broken page is rendered (and reported) again.
     // Entries that were reused move to the new cache as they are; only new renders are copied.

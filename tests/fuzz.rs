@@ -365,6 +365,7 @@ impl Loader {
                     first_line: page.body_line,
                     lang: page.file.lang,
                     images: &[],
+                    anchor_links: Default::default(),
                 };
                 let rendered = self.markdown.render(&page.body, &cx);
                 if rendered.errors.is_empty() {

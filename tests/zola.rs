@@ -178,11 +178,12 @@ fn build_prints_one_warning_naming_the_ignored_keys() {
         "`minify_html`",
         "`link_checker.internal_level`",
         "`search.index_format`",
-        "`markdown.external_links_target_blank`",
         "`markdown.highlighting.theme`",
     ] {
         assert!(lines[0].contains(key), "{key} missing from: {}", lines[0]);
     }
+    // Applied since Markdown parity: no longer ignored.
+    assert!(!lines[0].contains("external_links_target_blank"), "{}", lines[0]);
 }
 
 #[test]
@@ -218,9 +219,11 @@ fn check_reports_what_was_mapped_ignored_and_what_differs() {
         "{text}"
     );
     assert!(
-        text.contains("content/blog/_index.md\n  warning: Coming from Zola: ignored: the front-matter key `insert_anchor_links` does nothing in mekong yet"),
+        text.contains("front matter insert_anchor_links (content/blog/_index.md)"),
         "{text}"
     );
+    assert!(!text.contains("`insert_anchor_links` does nothing"), "{text}");
+    assert!(text.contains("[markdown] external_links_target_blank"), "{text}");
     assert!(
         text.contains("front matter paginate_path (content/updates/_index.md)"),
         "{text}"

@@ -151,6 +151,9 @@ nav-routes = Tourism routes
 # Label read out for a footnote's back-link (the ↩ after the note); $number is the footnote's
 # number, or "1-2" for the second place that cites footnote 1.
 footnote-back = Back to reference { $number }
+# Label read out for a heading's anchor link (the 🔗 that `insert_anchor_links` adds); $id is
+# the heading's id.
+anchor-link-label = Anchor link for: { $id }
 
 # Visually hidden text after "Read more", naming the article for screen-reader users.
 read-more-context = : { $title }

@@ -68,6 +68,7 @@ footer-feed-rss = ព័ត៌មានតាម RSS
 nav-routes = ខ្សែទេសចរណ៍
 
 footnote-back = ត្រឡប់ទៅកន្លែងយោងលេខ{ $number }
+anchor-link-label = តំណទៅផ្នែក៖ { $id }
 read-more-context = ៖ { $title }
 count-in-list = ({ $count })
 archive-title = { $section }៖ { $period }

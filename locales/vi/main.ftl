@@ -68,6 +68,7 @@ footer-feed-rss = Kênh tin (RSS)
 nav-routes = Tuyến du lịch
 
 footnote-back = Quay lại chỗ dẫn chú thích { $number }
+anchor-link-label = Liên kết tới mục: { $id }
 read-more-context = : { $title }
 count-in-list = ({ $count })
 archive-title = { $section }: { $period }

@@ -143,13 +143,22 @@ fn default_theme() -> String {
 }
 
 /// `[markdown]`: how articles are turned into HTML.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Debug, Clone, Serialize)]
 pub struct MarkdownConfig {
     /// Highlight fenced code blocks with CSS classes (the theme ships the stylesheet).
     pub highlight_code: bool,
     /// Turn straight quotes and `--` into typographic ones.
     pub smart_punctuation: bool,
+    /// Where headings get a link to themselves, unless a section's front matter says otherwise.
+    pub insert_anchor_links: AnchorLinks,
+    /// What links to other sites get (Zola's `external_links_*`).
+    pub external_links: ExternalLinks,
+    /// `loading="lazy" decoding="async"` on every Markdown image.
+    pub lazy_async_image: bool,
+    /// `Term` / `: definition` lists become `<dl>`.
+    pub definition_list: bool,
+    /// `> [!NOTE]` blockquotes become GitHub's alerts.
+    pub github_alerts: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -157,7 +166,48 @@ impl Default for MarkdownConfig {
         MarkdownConfig {
             highlight_code: true,
             smart_punctuation: false,
+            insert_anchor_links: AnchorLinks::None,
+            external_links: ExternalLinks::default(),
+            lazy_async_image: false,
+            definition_list: false,
+            github_alerts: false,
         }
+    }
+}
+
+/// Where a heading gets a link to itself (Zola's `insert_anchor_links`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorLinks {
+    #[default]
+    None,
+    /// Before the heading's text.
+    Left,
+    /// After the heading's text.
+    Right,
+    /// The heading's text is the link.
+    Heading,
+}
+
+/// Attributes of links to other hosts than the site's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ExternalLinks {
+    /// `target="_blank"`, with `rel="noopener"`.
+    pub target_blank: bool,
+    /// `rel="nofollow"`.
+    pub no_follow: bool,
+    /// `rel="noreferrer"`.
+    pub no_referrer: bool,
+    /// `rel="external"`.
+    pub external: bool,
+    /// A `class` for them.
+    pub class: Option<String>,
+}
+
+impl ExternalLinks {
+    /// Whether external links get anything at all.
+    pub fn any(&self) -> bool {
+        self.target_blank || self.no_follow || self.no_referrer || self.external || self.class.is_some()
     }
 }
 
@@ -507,6 +557,17 @@ impl Config {
         let markdown = MarkdownConfig {
             highlight_code: md.highlight_code.unwrap_or(true),
             smart_punctuation: md.smart_punctuation.unwrap_or(false),
+            insert_anchor_links: md.insert_anchor_links.unwrap_or_default(),
+            external_links: ExternalLinks {
+                target_blank: md.external_links_target_blank.unwrap_or(false),
+                no_follow: md.external_links_no_follow.unwrap_or(false),
+                no_referrer: md.external_links_no_referrer.unwrap_or(false),
+                external: md.external_links_external.unwrap_or(false),
+                class: md.external_links_class.clone().filter(|c| !c.is_empty()),
+            },
+            lazy_async_image: md.lazy_async_image.unwrap_or(false),
+            definition_list: md.definition_list.unwrap_or(false),
+            github_alerts: md.github_alerts.unwrap_or(false),
         };
 
         zola::report(&raw, &languages, &default_code, file, &mut migration);

@@ -45,21 +45,23 @@ pub(super) struct RawMarkdown {
     pub(super) highlight_code: Option<bool>,
     pub(super) smart_punctuation: Option<bool>,
     pub(super) highlighting: Option<RawHighlighting>,
-    // Zola's keys not applied yet (Markdown parity is a later step).
+    // Zola's keys that mekong acts on.
+    pub(super) insert_anchor_links: Option<super::AnchorLinks>,
+    pub(super) external_links_class: Option<String>,
+    pub(super) external_links_target_blank: Option<bool>,
+    pub(super) external_links_no_follow: Option<bool>,
+    pub(super) external_links_no_referrer: Option<bool>,
+    pub(super) external_links_external: Option<bool>,
+    pub(super) definition_list: Option<bool>,
+    pub(super) lazy_async_image: Option<bool>,
+    pub(super) github_alerts: Option<bool>,
+    /// mekong always puts footnotes at the bottom: `true` is what it does, `false` differs.
+    pub(super) bottom_footnotes: Option<bool>,
+    // Zola's keys that do nothing in mekong.
     pub(super) highlight_theme: Option<toml::Value>,
     pub(super) highlight_themes_css: Option<toml::Value>,
     pub(super) extra_syntaxes_and_themes: Option<toml::Value>,
     pub(super) render_emoji: Option<toml::Value>,
-    pub(super) external_links_class: Option<toml::Value>,
-    pub(super) external_links_target_blank: Option<toml::Value>,
-    pub(super) external_links_no_follow: Option<toml::Value>,
-    pub(super) external_links_no_referrer: Option<toml::Value>,
-    pub(super) external_links_external: Option<toml::Value>,
-    pub(super) definition_list: Option<toml::Value>,
-    pub(super) lazy_async_image: Option<toml::Value>,
-    pub(super) bottom_footnotes: Option<toml::Value>,
-    pub(super) github_alerts: Option<toml::Value>,
-    pub(super) insert_anchor_links: Option<toml::Value>,
 }
 
 /// `[markdown.highlighting]` of Zola 0.22+: its presence turns highlighting on.
@@ -140,22 +142,6 @@ impl RawConfig {
                     md.extra_syntaxes_and_themes.is_some(),
                 ),
                 ("render_emoji", md.render_emoji.is_some()),
-                ("external_links_class", md.external_links_class.is_some()),
-                (
-                    "external_links_target_blank",
-                    md.external_links_target_blank.is_some(),
-                ),
-                ("external_links_no_follow", md.external_links_no_follow.is_some()),
-                (
-                    "external_links_no_referrer",
-                    md.external_links_no_referrer.is_some(),
-                ),
-                ("external_links_external", md.external_links_external.is_some()),
-                ("definition_list", md.definition_list.is_some()),
-                ("lazy_async_image", md.lazy_async_image.is_some()),
-                ("bottom_footnotes", md.bottom_footnotes.is_some()),
-                ("github_alerts", md.github_alerts.is_some()),
-                ("insert_anchor_links", md.insert_anchor_links.is_some()),
             ],
         ));
         if let Some(h) = &md.highlighting {
@@ -241,6 +227,31 @@ pub(super) fn report(
     if raw.markdown.highlighting.is_some() {
         mapped.push("[markdown.highlighting]: code highlighted with CSS classes".to_owned());
     }
+    let md = &raw.markdown;
+    let markdown_keys = set_keys(
+        "",
+        &[
+            ("insert_anchor_links", md.insert_anchor_links.is_some()),
+            (
+                "external_links_target_blank",
+                md.external_links_target_blank.is_some(),
+            ),
+            ("external_links_no_follow", md.external_links_no_follow.is_some()),
+            (
+                "external_links_no_referrer",
+                md.external_links_no_referrer.is_some(),
+            ),
+            ("external_links_external", md.external_links_external.is_some()),
+            ("external_links_class", md.external_links_class.is_some()),
+            ("lazy_async_image", md.lazy_async_image.is_some()),
+            ("definition_list", md.definition_list.is_some()),
+            ("github_alerts", md.github_alerts.is_some()),
+            ("bottom_footnotes", md.bottom_footnotes == Some(true)),
+        ],
+    );
+    if !markdown_keys.is_empty() {
+        mapped.push(format!("[markdown] {}", markdown_keys.join(", ")));
+    }
     if raw.taxonomies.iter().any(|t| t.render.is_some()) {
         mapped.push("taxonomies render".to_owned());
     }
@@ -296,6 +307,15 @@ pub(super) fn report(
             "feeds hold at most feed_limit = {} entries (Zola: all)",
             raw.feed_limit
         ));
+        if raw.markdown.bottom_footnotes == Some(false) {
+            differs.push(
+                "bottom_footnotes = false: footnotes are listed at the bottom of the page all the same"
+                    .to_owned(),
+            );
+        }
+        differs.push(
+            "shortcode calls inside code are shown as written (Zola expands them there too)".to_owned(),
+        );
     }
 }
 

@@ -59,8 +59,9 @@ pub struct FrontMatter {
     pub generate_feeds: Option<bool>,
     /// Zola, sections only: the folder of list pages after the first (`page` by default).
     pub paginate_path: Option<String>,
-    /// Zola: accepted; heading anchor links come with Markdown parity.
-    pub insert_anchor_links: Option<String>,
+    /// Zola, sections only: where the headings of the section and its pages get a link to
+    /// themselves (`[markdown] insert_anchor_links` when unset).
+    pub insert_anchor_links: Option<crate::config::AnchorLinks>,
     /// Ordered stops of a tourism route. Translations give names and descriptions;
     /// coordinates and images come from the default-language page.
     #[serde(default)]

@@ -223,6 +223,7 @@ impl Content {
                     meta.render = meta.render.or(original.render);
                     meta.transparent |= original.transparent;
                     meta.paginate_reversed |= original.paginate_reversed;
+                    meta.insert_anchor_links = meta.insert_anchor_links.or(original.insert_anchor_links);
                     meta.generate_feeds = meta.generate_feeds.or(original.generate_feeds);
                     meta.paginate_path = meta
                         .paginate_path
@@ -1023,7 +1024,14 @@ impl ZolaFrontMatter {
                 );
             }
             if m.insert_anchor_links.is_some() {
-                mark(false, "insert_anchor_links");
+                mark(
+                    section,
+                    if section {
+                        "insert_anchor_links"
+                    } else {
+                        "insert_anchor_links (on a page)"
+                    },
+                );
             }
             if let Some(sort_by) = m
                 .sort_by

@@ -1,27 +1,29 @@
-//! Markdown to HTML with comrak: GFM, footnotes, heading ids, a table of contents,
-//! syntect highlighting with CSS classes, `@/` internal links and shortcodes.
+//! Markdown to HTML with comrak: GFM, footnotes, heading ids and attributes, a table of
+//! contents, Zola's code-block options with syntect highlighting in CSS classes, `@/` internal
+//! links, external-link attributes and shortcodes.
 
+mod codeblock;
 mod footnotes;
+mod headings;
+mod links;
 pub mod shortcodes;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use comrak::adapters::{HeadingAdapter, HeadingMeta};
-use comrak::nodes::{NodeValue, Sourcepos};
-use comrak::plugins::syntect::{SyntectAdapter, SyntectAdapterBuilder};
+use comrak::nodes::{AlertType, AstNode, NodeHtmlBlock, NodeValue, Sourcepos};
 use comrak::{Arena, Options, format_html_with_plugins, parse_document};
+use syntect::parsing::SyntaxSet;
 
-use crate::config::Config;
-use crate::content::slug::slugify;
-use crate::content::{Content, Target};
+use crate::config::{AnchorLinks, Config, ExternalLinks};
+use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
+use headings::{HeadingTags, HeadingWriter, IdMaker, heading_tags, nest_headings, split_attributes};
+use shortcodes::Found;
 pub use shortcodes::ShortcodeRenderer;
 
 /// Class prefix of highlighted code; the theme's stylesheet uses the same.
 pub const HIGHLIGHT_CLASS_PREFIX: &str = "hl-";
-
-const SUMMARY_MARKER: &str = "<!-- more -->";
 
 pub use crate::content::rendered::{AnchorLink, Heading, Rendered};
 
@@ -37,13 +39,23 @@ pub struct RenderContext<'a> {
     pub lang: usize,
     /// Page-bundle images offered in several widths.
     pub images: &'a [crate::images::Responsive],
+    /// Where headings get a link to themselves (the section's `insert_anchor_links`).
+    pub anchor_links: AnchorLinks,
 }
 
 /// The Markdown engine: options and the syntax highlighter, built once per site.
 pub struct Markdown {
     options: Options<'static>,
-    highlighter: Option<SyntectAdapter>,
+    /// syntect's grammars; `None` when highlighting is off.
+    syntaxes: Option<SyntaxSet>,
+    external_links: ExternalLinks,
+    /// Host of `base_url`, lowercase: links to other hosts are external.
+    site_host: String,
+    lazy_async_image: bool,
 }
+
+/// A comrak node in the arena of one page.
+type Node<'a> = &'a AstNode<'a>;
 
 impl Markdown {
     pub fn new(config: &Config) -> Markdown {
@@ -53,15 +65,26 @@ impl Markdown {
         options.extension.autolink = true;
         options.extension.tasklist = true;
         options.extension.footnotes = true;
+        options.extension.description_lists = config.markdown.definition_list;
+        options.extension.alerts = config.markdown.github_alerts;
         options.parse.smart = config.markdown.smart_punctuation;
         options.render.r#unsafe = true;
         options.render.figure_with_caption = true;
-        let highlighter = config.markdown.highlight_code.then(|| {
-            SyntectAdapterBuilder::new()
-                .css_with_class_prefix(HIGHLIGHT_CLASS_PREFIX)
-                .build()
-        });
-        Markdown { options, highlighter }
+        let syntaxes = config
+            .markdown
+            .highlight_code
+            .then(SyntaxSet::load_defaults_newlines);
+        let site_host = url::Url::parse(&config.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+            .unwrap_or_default();
+        Markdown {
+            options,
+            syntaxes,
+            external_links: config.markdown.external_links.clone(),
+            site_host,
+            lazy_async_image: config.markdown.lazy_async_image,
+        }
     }
 
     /// Renders `markdown` to HTML. Problems found are reported with their line in
@@ -81,11 +104,12 @@ impl Markdown {
         let root = parse_document(&arena, markdown, &self.options);
 
         let mut diagnostics = Vec::new();
+        let (headings, heading_tags) = self.headings(root, markdown, cx, &mut diagnostics);
         let mut anchor_links = Vec::new();
-        let mut ids = IdMaker::default();
-        let mut headings = Vec::new();
         let mut text = String::new();
         let mut images_without_alt = Vec::new();
+        let mut external = Vec::new();
+        let mut alerts = Vec::new();
         for node in root.descendants() {
             if let NodeValue::Image(image) = &node.data().value
                 && node.collect_text().trim().is_empty()
@@ -96,9 +120,10 @@ impl Markdown {
             }
             let mut data = node.data_mut();
             let pos = data.sourcepos;
+            let mut replacement = None;
             match &mut data.value {
                 NodeValue::Link(link) | NodeValue::Image(link) if link.url.starts_with("@/") => {
-                    match resolve_link(&link.url, cx) {
+                    match links::resolve_link(&link.url, cx) {
                         Ok((url, anchor)) => {
                             if let Some(anchor) = anchor {
                                 anchor_links.push(AnchorLink {
@@ -115,12 +140,13 @@ impl Markdown {
                         )),
                     }
                 }
-                NodeValue::Heading(heading) => {
-                    let level = heading.level;
-                    drop(data);
-                    let title = node.collect_text();
-                    let id = ids.make(&title);
-                    headings.push((level, id, title));
+                NodeValue::Link(link)
+                    if self.external_links.any() && links::is_external(&link.url, &self.site_host) =>
+                {
+                    external.push((
+                        node,
+                        links::external_link_tag(&self.external_links, &link.url, &link.title),
+                    ));
                 }
                 NodeValue::Text(t) => {
                     text.push_str(t);
@@ -133,16 +159,48 @@ impl Markdown {
                 NodeValue::CodeBlock(block) => {
                     text.push_str(&block.literal);
                     text.push(' ');
+                    let info = if block.fenced { block.info.as_str() } else { "" };
+                    match codeblock::parse_fence(info) {
+                        Ok(fence) => {
+                            replacement = Some(NodeValue::HtmlBlock(NodeHtmlBlock {
+                                block_type: 0,
+                                literal: codeblock::render(&fence, &block.literal, self.syntaxes.as_ref()),
+                            }));
+                        }
+                        Err((message, hint)) => {
+                            diagnostics.push(locate(cx, markdown, pos, message).hint(hint));
+                        }
+                    }
                 }
+                NodeValue::Alert(alert) => alerts.push((node, alert.alert_type)),
                 _ => {}
             }
+            if let Some(value) = replacement {
+                data.value = value;
+            }
         }
-        let heading_ids = HeadingIds(Mutex::new(headings.iter().map(|h| h.1.clone()).collect()));
+        for (node, tag) in external {
+            wrap(
+                &arena,
+                node,
+                NodeValue::HtmlInline(tag),
+                NodeValue::HtmlInline("</a>".to_owned()),
+            );
+        }
+        for (node, kind) in alerts {
+            let block = |literal: String| {
+                NodeValue::HtmlBlock(NodeHtmlBlock {
+                    block_type: 0,
+                    literal,
+                })
+            };
+            let open = format!("<blockquote class=\"markdown-alert-{}\">\n", alert_name(kind));
+            wrap(&arena, node, block(open), block("</blockquote>\n".to_owned()));
+        }
+
+        let heading_writer = HeadingWriter(Mutex::new(heading_tags));
         let mut plugins = comrak::options::Plugins::default();
-        plugins.render.heading_adapter = Some(&heading_ids);
-        if let Some(highlighter) = &self.highlighter {
-            plugins.render.codefence_syntax_highlighter = Some(highlighter);
-        }
+        plugins.render.heading_adapter = Some(&heading_writer);
         let mut html = String::with_capacity(markdown.len() * 3 / 2);
         if format_html_with_plugins(root, &self.options, &mut html, &plugins).is_err() {
             diagnostics.push(Diagnostic::error(
@@ -157,13 +215,16 @@ impl Markdown {
         if !cx.images.is_empty() {
             html = crate::images::rewrite_html(&html, cx.images);
         }
+        if self.lazy_async_image {
+            html = links::lazy_images(&html);
+        }
         // An image with a title becomes a figure, which may not sit inside a paragraph.
         if html.contains("<p><figure>") {
             html = html
                 .replace("<p><figure>", "<figure>")
                 .replace("</figure></p>", "</figure>");
         }
-        let summary_html = html.find(SUMMARY_MARKER).map(|i| html[..i].trim_end().into());
+        let summary_html = summary_end(&html).map(|i| html[..i].trim_end().into());
         Rendered {
             summary_html,
             toc: nest_headings(&headings),
@@ -178,6 +239,139 @@ impl Markdown {
             html: html.into(),
         }
     }
+
+    /// Every heading's level, id and text, and the tags to write it with. `{#id .class}` at
+    /// the end of a heading is taken off its text; ids written so must be unique.
+    fn headings<'a>(
+        &self,
+        root: Node<'a>,
+        markdown: &str,
+        cx: &RenderContext<'_>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> (Vec<(u8, String, String)>, VecDeque<HeadingTags>) {
+        let nodes: Vec<Node<'a>> = root
+            .descendants()
+            .filter(|n| matches!(n.data().value, NodeValue::Heading(_)))
+            .collect();
+        let written: Vec<_> = nodes.iter().map(|node| take_attributes(node)).collect();
+        let mut ids = IdMaker::default();
+        let mut first_use: HashMap<&str, usize> = HashMap::new();
+        for (node, attributes) in nodes.iter().zip(&written) {
+            let Some(id) = &attributes.id else { continue };
+            let pos = node.data().sourcepos;
+            let line = cx.first_line + pos.start.line - 1;
+            if ids.reserve(id) {
+                first_use.insert(id, line);
+            } else {
+                let first = first_use.get(id.as_str()).copied().unwrap_or(line);
+                diagnostics.push(
+                    locate(
+                        cx,
+                        markdown,
+                        pos,
+                        format!("the heading id `{id}` is already used by the heading on line {first}"),
+                    )
+                    .hint("ids name one place on the page: give each heading its own {#id}"),
+                );
+            }
+        }
+        let mut headings = Vec::with_capacity(nodes.len());
+        let mut tags = VecDeque::with_capacity(nodes.len());
+        for (node, attributes) in nodes.iter().zip(written) {
+            let NodeValue::Heading(heading) = node.data().value else {
+                continue;
+            };
+            let title = node.collect_text();
+            let id = attributes.id.unwrap_or_else(|| ids.make(&title));
+            let label = if cx.anchor_links == AnchorLinks::None {
+                String::new()
+            } else {
+                cx.shortcodes
+                    .ui_string(headings::ANCHOR_LABEL_KEY, cx.lang, &[("id", &id)])
+                    .unwrap_or_else(|| format!("Anchor link for: {id}"))
+            };
+            tags.push_back(heading_tags(
+                heading.level,
+                &id,
+                &attributes.classes,
+                cx.anchor_links,
+                &label,
+            ));
+            headings.push((heading.level, id, title));
+        }
+        (headings, tags)
+    }
+}
+
+/// Takes `{#id .class}` off the end of `heading`'s text and returns it.
+fn take_attributes(heading: Node<'_>) -> headings::Attributes {
+    // The block may be split over several text nodes (comrak splits at `_`, `*`…).
+    let mut trailing: Vec<Node<'_>> = Vec::new();
+    let mut child = heading.last_child();
+    while let Some(node) = child {
+        if !matches!(node.data().value, NodeValue::Text(_)) {
+            break;
+        }
+        trailing.push(node);
+        child = node.previous_sibling();
+    }
+    trailing.reverse();
+    let combined: String = trailing
+        .iter()
+        .map(|n| match &n.data().value {
+            NodeValue::Text(t) => t.to_string(),
+            _ => String::new(),
+        })
+        .collect();
+    let Some((kept, attributes)) = split_attributes(&combined) else {
+        return headings::Attributes::default();
+    };
+    let kept = kept.to_owned();
+    if let Some((first, rest)) = trailing.split_first() {
+        first.data_mut().value = NodeValue::Text(kept.into());
+        for node in rest {
+            node.detach();
+        }
+    }
+    attributes
+}
+
+/// Puts `open` and `close` around the children of `node` in its place.
+fn wrap<'a>(arena: &'a Arena<'a>, node: Node<'a>, open: NodeValue, close: NodeValue) {
+    node.insert_before(arena.alloc(open.into()));
+    let children: Vec<Node<'a>> = node.children().collect();
+    for child in children {
+        node.insert_before(child);
+    }
+    node.insert_before(arena.alloc(close.into()));
+    node.detach();
+}
+
+fn alert_name(kind: AlertType) -> &'static str {
+    match kind {
+        AlertType::Note => "note",
+        AlertType::Tip => "tip",
+        AlertType::Important => "important",
+        AlertType::Warning => "warning",
+        AlertType::Caution => "caution",
+    }
+}
+
+/// Where the summary ends: at `<!-- more -->`, spaces inside the comment optional, as Zola
+/// accepts `<!--more-->` too.
+fn summary_end(html: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(found) = html[from..].find("<!--") {
+        let start = from + found;
+        let inner = &html[start + 4..];
+        if let Some(close) = inner.find("-->")
+            && inner[..close].trim() == "more"
+        {
+            return Some(start);
+        }
+        from = start + 4;
+    }
+    None
 }
 
 fn locate(cx: &RenderContext<'_>, markdown: &str, pos: Sourcepos, message: String) -> Diagnostic {
@@ -197,29 +391,6 @@ fn char_column(markdown: &str, line: usize, byte_column: usize) -> usize {
     text[..end].chars().count() + 1
 }
 
-/// Turns `@/news/foo.md#bar` into the URL of that page in the current language.
-fn resolve_link(
-    url: &str,
-    cx: &RenderContext<'_>,
-) -> std::result::Result<(String, Option<(Target, String)>), String> {
-    let (file, anchor) = match url.split_once('#') {
-        Some((file, anchor)) => (file, Some(anchor)),
-        None => (url, None),
-    };
-    let codes: Vec<String> = cx.config.languages.iter().map(|l| l.code.clone()).collect();
-    let target = cx
-        .content
-        .resolve(file, cx.lang, &codes)
-        .ok_or_else(|| format!("the link {url} points to a page that does not exist"))?;
-    let mut resolved = cx.config.permalink(cx.content.target_path(target));
-    let anchor = anchor.map(|a| {
-        resolved.push('#');
-        resolved.push_str(a);
-        (target, a.to_owned())
-    });
-    Ok((resolved, anchor))
-}
-
 /// Replaces shortcode calls with placeholders; returns the text and each call's HTML.
 fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, Vec<String>)> {
     if !markdown.contains("{{") && !markdown.contains("{%") {
@@ -235,7 +406,16 @@ fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, 
     let mut html = Vec::with_capacity(calls.len());
     let mut diagnostics = Vec::new();
     let mut copied = 0;
-    for call in calls {
+    for found in calls {
+        let call = match found {
+            Found::Call(call) => call,
+            Found::Literal { range, text } => {
+                out.push_str(&markdown[copied..range.start]);
+                out.push_str(&text);
+                copied = range.end;
+                continue;
+            }
+        };
         out.push_str(&markdown[copied..call.range.start]);
         match cx
             .shortcodes
@@ -280,90 +460,15 @@ fn insert_shortcode_html(html: &str, outputs: &[String]) -> String {
     html
 }
 
-/// Unique heading ids: Vietnamese folded to ASCII, Khmer kept, repeats numbered.
-#[derive(Default)]
-struct IdMaker {
-    used: HashSet<String>,
-}
-
-impl IdMaker {
-    fn make(&mut self, title: &str) -> String {
-        let base = match slugify(title) {
-            s if s.is_empty() => "section".to_owned(),
-            s => s,
-        };
-        let mut id = base.clone();
-        let mut n = 1;
-        while !self.used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        id
-    }
-}
-
-/// Renders headings with the ids computed from the AST, in document order.
-struct HeadingIds(Mutex<VecDeque<String>>);
-
-impl HeadingAdapter for HeadingIds {
-    fn enter(
-        &self,
-        output: &mut dyn std::fmt::Write,
-        heading: &HeadingMeta,
-        _: Option<Sourcepos>,
-    ) -> std::fmt::Result {
-        let id = self.0.lock().map(|mut ids| ids.pop_front()).unwrap_or_default();
-        match id {
-            Some(id) => write!(output, "<h{} id=\"{id}\">", heading.level),
-            None => write!(output, "<h{}>", heading.level),
-        }
-    }
-
-    fn exit(&self, output: &mut dyn std::fmt::Write, heading: &HeadingMeta) -> std::fmt::Result {
-        writeln!(output, "</h{}>", heading.level)
-    }
-}
-
-fn nest_headings(flat: &[(u8, String, String)]) -> Vec<Heading> {
-    let mut roots: Vec<Heading> = Vec::new();
-    for (level, id, title) in flat {
-        let heading = Heading {
-            level: *level,
-            id: id.clone(),
-            title: title.clone(),
-            children: Vec::new(),
-        };
-        let mut siblings = &mut roots;
-        while siblings.last().is_some_and(|last| last.level < *level) {
-            siblings = &mut siblings.last_mut().expect("checked above").children;
-        }
-        siblings.push(heading);
-    }
-    roots
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn headings_nest_by_level() {
-        let flat = vec![
-            (2, "a".into(), "A".into()),
-            (3, "b".into(), "B".into()),
-            (2, "c".into(), "C".into()),
-        ];
-        let toc = nest_headings(&flat);
-        assert_eq!(toc.len(), 2);
-        assert_eq!(toc[0].children[0].id, "b");
-    }
-
-    #[test]
-    fn repeated_headings_get_numbered_ids() {
-        let mut ids = IdMaker::default();
-        assert_eq!(ids.make("Hợp tác"), "hop-tac");
-        assert_eq!(ids.make("Hợp tác"), "hop-tac-1");
-        assert_eq!(ids.make("ការងារ"), "ការងារ");
+    fn the_summary_ends_at_more_with_or_without_spaces() {
+        assert_eq!(summary_end("<p>a</p>\n<!-- more -->\n<p>b</p>"), Some(9));
+        assert_eq!(summary_end("<p>a</p>\n<!--more-->"), Some(9));
+        assert_eq!(summary_end("<!-- not more --><!--moreover-->"), None);
     }
 }
 

@@ -1,5 +1,7 @@
 //! Zola-style shortcodes in Markdown: `{{ name(arg=…) }}` inline and
-//! `{% name(arg=…) %}body{% end %}`, expanded from `templates/shortcodes/<name>.html`.
+//! `{% name(arg=…) %}body{% end %}`, expanded from `templates/shortcodes/<name>.html`, and
+//! Zola's escapes `{{/* name() */}}` and `{%/* name() */%}…{%/* end */%}`, shown as written
+//! without the comment marks.
 
 use serde_json::{Map, Value};
 
@@ -38,6 +40,17 @@ pub(crate) struct Call {
     pub(crate) range: std::ops::Range<usize>,
 }
 
+/// What the text holds at a range: a call to expand, or an escaped call to show as written.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Found {
+    Call(Call),
+    /// `{{/* name() */}}`: the text `{{ name() }}` replaces the range.
+    Literal {
+        range: std::ops::Range<usize>,
+        text: String,
+    },
+}
+
 /// A malformed or unknown shortcode, at a byte offset of the text.
 #[derive(Debug, PartialEq)]
 pub(crate) struct CallError {
@@ -46,14 +59,21 @@ pub(crate) struct CallError {
     pub(crate) hint: String,
 }
 
-/// Finds shortcode calls outside code blocks and code spans.
-pub(crate) fn find_calls(text: &str, is_known: &dyn Fn(&str) -> bool) -> Result<Vec<Call>, CallError> {
+/// Finds shortcode calls outside code blocks and code spans, and escaped calls everywhere
+/// (Zola's escapes are how documentation shows a call inside code).
+pub(crate) fn find_calls(text: &str, is_known: &dyn Fn(&str) -> bool) -> Result<Vec<Found>, CallError> {
     let code = code_ranges(text);
     let mut calls = Vec::new();
     let mut at = 0;
     while let Some(found) = text[at..].find(['{']) {
         let start = at + found;
         at = start + 1;
+        if let Some(escaped) = escape_at(text, start) {
+            let (range, literal) = escaped?;
+            at = range.end;
+            calls.push(Found::Literal { range, text: literal });
+            continue;
+        }
         if code.iter().any(|r| r.contains(&start)) {
             continue;
         }
@@ -89,19 +109,91 @@ pub(crate) fn find_calls(text: &str, is_known: &dyn Fn(&str) -> bool) -> Result<
                     hint: "close the body with a line `{% end %}`".to_owned(),
                 });
             };
-            (Some(text[head_end..body_end].trim_matches('\n').to_owned()), end)
+            (Some(unescape(text[head_end..body_end].trim_matches('\n'))), end)
         } else {
             (None, head_end)
         };
-        calls.push(Call {
+        calls.push(Found::Call(Call {
             name: name.to_owned(),
             args,
             body,
             range: start..end,
-        });
+        }));
         at = end;
     }
     Ok(calls)
+}
+
+/// An escaped call starting at `start`: its range and the text shown for it. `None` when
+/// there is none there (`{{/* not a call */}}` is text, as in Zola).
+fn escape_at(text: &str, start: usize) -> Option<Result<(std::ops::Range<usize>, String), CallError>> {
+    let rest = &text[start..];
+    if let Some(after) = rest.strip_prefix("{{/*") {
+        let (name, _, consumed) = parse_head(after, "*/}}")?;
+        if name == "end" {
+            return None;
+        }
+        let inner = &after[..consumed - "*/}}".len()];
+        return Some(Ok((start..start + 4 + consumed, format!("{{{{{inner}}}}}"))));
+    }
+    let after = rest.strip_prefix("{%/*")?;
+    let (name, _, consumed) = parse_head(after, "*/%}")?;
+    if name == "end" {
+        return None;
+    }
+    let head_end = start + 4 + consumed;
+    let Some((end_start, end)) = find_escaped_end(text, head_end) else {
+        return Some(Err(CallError {
+            offset: start,
+            message: format!(
+                "the escaped shortcode `{{%/* {name}(…) */%}}` has no closing `{{%/* end */%}}`"
+            ),
+            hint:
+                "close it with `{%/* end */%}`, as the shortcode itself is closed with `{% end %}`; to show \
+                   an inline call, write `{{/* name() */}}`"
+                    .to_owned(),
+        }));
+    };
+    let head = &after[..consumed - "*/%}".len()];
+    let body = &text[head_end..end_start];
+    let end_inner = &text[end_start + 4..end - "*/%}".len()];
+    Some(Ok((start..end, format!("{{%{head}%}}{body}{{%{end_inner}%}}"))))
+}
+
+/// Finds `{%/* end */%}` after `from`; returns (start of the tag, end of the tag).
+fn find_escaped_end(text: &str, from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    while let Some(found) = text[at..].find("{%/*") {
+        let start = at + found;
+        let inner = text[start + 4..].trim_start();
+        if let Some(rest) = inner.strip_prefix("end")
+            && let Some(after) = rest.trim_start().strip_prefix("*/%}")
+        {
+            return Some((start, text.len() - after.len()));
+        }
+        at = start + 4;
+    }
+    None
+}
+
+/// `text` with its escaped calls shown as written (the body of a shortcode, which Zola
+/// unescapes too); an unclosed escape stays as it is.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(found) = text[at..].find('{') {
+        let start = at + found;
+        at = start + 1;
+        if let Some(Ok((range, literal))) = escape_at(text, start) {
+            out.push_str(&text[copied..range.start]);
+            out.push_str(&literal);
+            copied = range.end;
+            at = range.end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 /// After `{{`/`{%`: ` name(args) }}`. Returns the name, the argument text, and the byte
@@ -335,11 +427,88 @@ mod tests {
         name == "youtube" || name == "note"
     }
 
+    fn calls(text: &str) -> Vec<Call> {
+        find_calls(text, &known)
+            .unwrap()
+            .into_iter()
+            .filter_map(|f| match f {
+                Found::Call(call) => Some(call),
+                Found::Literal { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The text with escapes shown as written, and the names of the calls.
+    fn expand(text: &str) -> (String, Vec<String>) {
+        let mut out = String::new();
+        let mut names = Vec::new();
+        let mut copied = 0;
+        for found in find_calls(text, &known).unwrap() {
+            match found {
+                Found::Call(call) => {
+                    out.push_str(&text[copied..call.range.start]);
+                    out.push_str("CALL");
+                    names.push(call.name);
+                    copied = call.range.end;
+                }
+                Found::Literal { range, text: literal } => {
+                    out.push_str(&text[copied..range.start]);
+                    out.push_str(&literal);
+                    copied = range.end;
+                }
+            }
+        }
+        out.push_str(&text[copied..]);
+        (out, names)
+    }
+
+    #[test]
+    fn escaped_calls_are_shown_as_written_even_in_code() {
+        let text = "{{/* youtube(id=\"x\") */}} and `{{/* note() */}}`\n```\n{%/* note(kind=\"a\") */%}\nBody {{ youtube() }}\n{%/* end */%}\n```\n";
+        let (out, names) = expand(text);
+        assert_eq!(
+            out,
+            "{{ youtube(id=\"x\") }} and `{{ note() }}`\n```\n{% note(kind=\"a\") %}\nBody {{ youtube() }}\n{% end %}\n```\n"
+        );
+        assert!(names.is_empty(), "{names:?}");
+    }
+
+    #[test]
+    fn an_escaped_body_hides_the_calls_in_it_and_a_real_call_after_it_runs() {
+        let (out, names) = expand("{%/* note() */%}{{ youtube() }}{%/* end */%} {{ youtube() }}");
+        assert_eq!(out, "{% note() %}{{ youtube() }}{% end %} CALL");
+        assert_eq!(names, ["youtube"]);
+    }
+
+    #[test]
+    fn escapes_in_a_body_are_unescaped_for_the_template() {
+        let found = calls("{% note() %}\nUse {{/* youtube(id=1) */}}.\n{% end %}");
+        assert_eq!(found[0].body.as_deref(), Some("Use {{ youtube(id=1) }}."));
+    }
+
+    #[test]
+    fn an_unclosed_escape_is_an_error_at_its_offset() {
+        let err = find_calls("ab\n{%/* note() */%}\nno end", &known).unwrap_err();
+        assert_eq!(err.offset, 3);
+        assert!(
+            err.message.contains("no closing `{%/* end */%}`"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn comment_marks_around_what_is_no_call_stay_text() {
+        let (out, names) = expand("{{/* not a call */}} {%/* end */%}");
+        assert_eq!(out, "{{/* not a call */}} {%/* end */%}");
+        assert!(names.is_empty());
+    }
+
     #[test]
     fn inline_and_block_calls_are_found_with_their_arguments() {
         let text =
             "A {{ youtube(id=\"abc\", autoplay=true, n=3) }} B\n{% note(kind='info') %}\nHello\n{% end %}\n";
-        let calls = find_calls(text, &known).unwrap();
+        let calls = calls(text);
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].name, "youtube");
         assert_eq!(calls[0].args["id"], "abc");
@@ -355,16 +524,12 @@ mod tests {
     #[test]
     fn calls_in_code_are_left_alone() {
         let text = "`{{ youtube(id=\"x\") }}`\n```\n{{ youtube(id=\"y\") }}\n```\n";
-        assert!(find_calls(text, &known).unwrap().is_empty());
+        assert!(calls(text).is_empty());
     }
 
     #[test]
     fn template_like_text_that_is_no_call_is_left_alone() {
-        assert!(
-            find_calls("{{ not a call }} and { braces }", &known)
-                .unwrap()
-                .is_empty()
-        );
+        assert!(calls("{{ not a call }} and { braces }").is_empty());
     }
 
     #[test]

@@ -163,7 +163,7 @@ pub(crate) fn render(fence: &Fence<'_>, code: &str, syntaxes: Option<&SyntaxSet>
         };
         if fence.line_numbers {
             html.push_str("<tr><td>");
-            push(&mut html, &(fence.first_number + index).to_string());
+            push(&mut html, &fence.first_number.saturating_add(index).to_string());
             html.push_str("</td><td>");
             push(&mut html, line);
             html.push_str("</td></tr>");
@@ -296,6 +296,13 @@ mod tests {
              <tr><td>10</td><td>d\n</td></tr>\
              </tbody></table></code></pre>\n"
         );
+    }
+
+    #[test]
+    fn the_largest_first_number_does_not_overflow() {
+        let info = format!("linenos,linenostart={}", usize::MAX);
+        let fence = parse_fence(&info).unwrap();
+        assert!(render(&fence, "a\nb\n", None).contains(&format!("<td>{}</td><td>b", usize::MAX)));
     }
 
     #[test]

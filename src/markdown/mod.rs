@@ -225,6 +225,8 @@ impl Markdown {
                 .replace("</figure></p>", "</figure>");
         }
         let summary_html = summary_end(&html).map(|i| html[..i].trim_end().into());
+        // Headings are checked before the rest: report in the order of the text.
+        diagnostics.sort_by_key(|d| (d.line, d.column));
         Rendered {
             summary_html,
             toc: nest_headings(&headings),

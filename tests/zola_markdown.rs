@@ -350,6 +350,15 @@ fn the_summary_marker_may_be_written_without_spaces() {
     let summary = &summary[..summary.find("</div>").unwrap()];
     assert!(summary.contains("Summary ends here."), "{summary}");
     assert!(!summary.contains("After the summary."), "{summary}");
+    // In the page, Zola's span takes the marker's place.
+    let page = prose(&site, "docs/keys");
+    assert!(
+        page.contains(
+            "<p>Summary ends here.</p>\n<span id=\"continue-reading\"></span>\n<p>After the summary.</p>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("<!--more-->"), "{page}");
 }
 
 #[test]

@@ -224,7 +224,12 @@ impl Markdown {
                 .replace("<p><figure>", "<figure>")
                 .replace("</figure></p>", "</figure>");
         }
-        let summary_html = summary_end(&html).map(|i| html[..i].trim_end().into());
+        let summary_html = summary_marker(&html).map(|marker| {
+            let summary = html[..marker.start].trim_end().into();
+            // Zola leaves this in the marker's place, for "read more" links to point at.
+            html.replace_range(marker, CONTINUE_READING);
+            summary
+        });
         // Headings are checked before the rest: report in the order of the text.
         diagnostics.sort_by_key(|d| (d.line, d.column));
         Rendered {
@@ -359,17 +364,20 @@ fn alert_name(kind: AlertType) -> &'static str {
     }
 }
 
-/// Where the summary ends: at `<!-- more -->`, spaces inside the comment optional, as Zola
-/// accepts `<!--more-->` too.
-fn summary_end(html: &str) -> Option<usize> {
+/// What takes the place of the summary marker in a page's HTML, as in Zola.
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>";
+
+/// Where the summary ends: the first `<!-- more -->`, with any spaces and case inside the
+/// comment (`<!--more-->`, `<!-- MORE -->`), as Zola accepts.
+fn summary_marker(html: &str) -> Option<std::ops::Range<usize>> {
     let mut from = 0;
     while let Some(found) = html[from..].find("<!--") {
         let start = from + found;
         let inner = &html[start + 4..];
         if let Some(close) = inner.find("-->")
-            && inner[..close].trim() == "more"
+            && inner[..close].trim().eq_ignore_ascii_case("more")
         {
-            return Some(start);
+            return Some(start..start + 4 + close + 3);
         }
         from = start + 4;
     }
@@ -467,10 +475,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_summary_ends_at_more_with_or_without_spaces() {
-        assert_eq!(summary_end("<p>a</p>\n<!-- more -->\n<p>b</p>"), Some(9));
-        assert_eq!(summary_end("<p>a</p>\n<!--more-->"), Some(9));
-        assert_eq!(summary_end("<!-- not more --><!--moreover-->"), None);
+    fn the_summary_ends_at_more_with_any_spaces_and_case() {
+        assert_eq!(summary_marker("<p>a</p>\n<!-- more -->\n<p>b</p>"), Some(9..22));
+        assert_eq!(summary_marker("<p>a</p>\n<!--more-->"), Some(9..20));
+        assert_eq!(summary_marker("<!--\t MoRe \t-->"), Some(0..15));
+        assert_eq!(summary_marker("<!-- not more --><!--moreover-->"), None);
     }
 }
 

@@ -443,14 +443,10 @@ fn render_into(
 ) -> Result<Rendering> {
     let mut timings = crate::timings::Timings::start();
     // The last tree is kept again only if this build succeeds.
-    let patched = cache.patched.take();
+    let (patched, changed_texts) = cache.patched.take().unzip();
     cache.content = None;
     let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
     let load_options = load_options(options);
-    let (patched, changed_texts) = match patched {
-        Some((content, changed)) => (Some(content), Some(changed)),
-        None => (None, None),
-    };
     let cached_engine = cache.markdown_engine.clone();
     let retain = cache.retain;
     let parse_cache = std::mem::take(&mut cache.parse);

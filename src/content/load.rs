@@ -778,7 +778,7 @@ impl Content {
                     dir: String::new(),
                 };
                 let parsed = parse(found).ok()?;
-                (front_matter_hash(&parsed.meta) == front_matter_hash(meta)).then(|| BodyEdit {
+                (parsed.meta == **meta).then(|| BodyEdit {
                     shown_as: (*path).to_owned(),
                     stamp,
                     meta: meta.clone(),
@@ -847,12 +847,6 @@ impl Content {
             .find(|f| f.shown_as == shown_as)
             .map(|f| (f, Kind::Section))
     }
-}
-
-fn front_matter_hash(meta: &FrontMatter) -> u64 {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    crate::render::deps::hash_serialized(&mut hasher, meta);
-    hasher.digest()
 }
 
 fn unix_now() -> i64 {

@@ -150,9 +150,11 @@ impl Site {
     /// Renders again after `changes`: files the changes name are read again, and only the
     /// work their kinds can affect is redone.
     pub fn update(&mut self, changes: &[Change]) -> Result<Rendering> {
-        let kinds: Vec<crate::input::ChangeKind> = changes.iter().map(|c| c.kind).collect();
-        self.cache.forget_for(&kinds);
-        self.cache.forget_files(changes.iter().map(|c| c.path.as_str()));
+        if !self.cache.patch_texts(changes, &self.options) {
+            let kinds: Vec<crate::input::ChangeKind> = changes.iter().map(|c| c.kind).collect();
+            self.cache.forget_for(&kinds);
+            self.cache.forget_files(changes.iter().map(|c| c.path.as_str()));
+        }
         self.render()
     }
 }
@@ -254,6 +256,11 @@ pub struct BuildCache {
     values: HashMap<String, PageValues>,
     /// The UI strings, read again only when a `.ftl` file or config.toml changes.
     i18n: Option<Arc<I18n>>,
+    /// The content tree of the last build that succeeded.
+    content: Option<Arc<Content>>,
+    /// That tree with new texts for the next build, and the pages whose text changed: set
+    /// when a change touched nothing but the text of pages and sections.
+    patched: Option<(Content, Vec<PageId>)>,
 }
 
 /// A page's template values: the whole page, and the page as lists show it.
@@ -268,16 +275,25 @@ struct PageValues {
 
 /// The template values of every page, in page order. A page whose view hashes as before keeps
 /// its values (shared, not copied), and with them their hashes, which the job fingerprints use.
+/// With `changed_texts` (the content is the last build's with only these pages' texts
+/// changed), every other page keeps its values without its view being made again: a view
+/// shows other pages only by title and path, which did not change.
 fn page_values(
     config: &Config,
     content: &Content,
     cache: &mut HashMap<String, PageValues>,
     retain: bool,
+    changed_texts: Option<&[PageId]>,
 ) -> Vec<PageValues> {
     let previous = std::mem::take(cache);
     let values: Vec<PageValues> = (0..content.pages.len() as u32)
         .into_par_iter()
         .map(|i| {
+            if changed_texts.is_some_and(|changed| !changed.contains(&PageId(i)))
+                && let Some(known) = previous.get(&content.page(PageId(i)).path)
+            {
+                return known.clone();
+            }
             let view = views::page_view(config, content, PageId(i));
             let page_hash = views::view_hash(&view);
             if let Some(known) = previous.get(&content.page(PageId(i)).path)
@@ -319,6 +335,8 @@ impl Default for BuildCache {
             jobs: HashMap::new(),
             values: HashMap::new(),
             i18n: None,
+            content: None,
+            patched: None,
         }
     }
 }
@@ -368,6 +386,34 @@ impl BuildCache {
         }
     }
 
+    /// When `changes` touch nothing but the text below the front matter of known pages and
+    /// sections, puts the new texts into the last build's content tree for the next build,
+    /// which then neither walks nor parses the content folder, nor rebuilds the values of
+    /// pages whose text is unchanged. False when a full load is needed.
+    fn patch_texts(&mut self, changes: &[Change], options: &BuildOptions) -> bool {
+        if !self.retain
+            || changes
+                .iter()
+                .any(|c| c.kind != crate::input::ChangeKind::Content)
+        {
+            return false;
+        }
+        let Some(content) = self.content.take() else {
+            return false;
+        };
+        let mut paths: Vec<&str> = changes.iter().map(|c| c.path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        let Some(edits) = content.body_edits(&paths, &self.parse, load_options(options)) else {
+            return false;
+        };
+        let mut content = Arc::try_unwrap(content).unwrap_or_else(|shared| (*shared).clone());
+        let changed = content.apply_body_edits(edits, &mut self.parse);
+        content.parse_cache = std::mem::take(&mut self.parse);
+        self.patched = Some((content, changed));
+        true
+    }
+
     /// Forgets everything (config.toml changed).
     pub fn forget_all(&mut self) {
         *self = BuildCache {
@@ -396,13 +442,11 @@ fn render_into(
     output: Option<&Path>,
 ) -> Result<Rendering> {
     let mut timings = crate::timings::Timings::start();
+    // The last tree is kept again only if this build succeeds.
+    let (patched, changed_texts) = cache.patched.take().unzip();
+    cache.content = None;
     let config = Arc::new(Config::load(&options.root, options.base_url.as_deref())?);
-    let load_options = LoadOptions {
-        drafts: options.drafts,
-        future: options.future,
-        expired: options.expired,
-        now: None,
-    };
+    let load_options = load_options(options);
     let cached_engine = cache.markdown_engine.clone();
     let retain = cache.retain;
     let parse_cache = std::mem::take(&mut cache.parse);
@@ -416,7 +460,10 @@ fn render_into(
             (i18n, static_files(&config))
         },
         || {
-            let content = Content::load_keeping(&config, load_options, &parse_cache, retain);
+            let content = match patched {
+                Some(content) => Ok(content),
+                None => Content::load_keeping(&config, load_options, &parse_cache, retain),
+            };
             (
                 content,
                 cached_engine.unwrap_or_else(|| Arc::new(Markdown::new(&config))),
@@ -503,7 +550,14 @@ fn render_into(
         }
         None => SearchIndex::Made(made),
     };
-    let values = page_values(&config, &content, &mut cache.values, cache.retain);
+    let values = page_values(
+        &config,
+        &content,
+        &mut cache.values,
+        cache.retain,
+        changed_texts.as_deref(),
+    );
+    timings.mark("page values");
     let page_hashes: Vec<u64> = values.iter().map(|v| v.page_hash).collect();
     let list_hashes: Vec<u64> = values.iter().map(|v| v.list_hash).collect();
     let (page_values, list_values): (Vec<Value>, Vec<Value>) =
@@ -668,6 +722,9 @@ fn render_into(
             None
         }
     };
+    if cache.retain && errors.is_empty() {
+        cache.content = Some(content.clone());
+    }
     Ok(Rendering {
         config,
         i18n,
@@ -678,6 +735,15 @@ fn render_into(
         written,
         leftovers,
     })
+}
+
+fn load_options(options: &BuildOptions) -> LoadOptions {
+    LoadOptions {
+        drafts: options.drafts,
+        future: options.future,
+        expired: options.expired,
+        now: None,
+    }
 }
 
 /// Counts a file put in the output on the build's progress line.

@@ -139,6 +139,51 @@ fn a_body_edit_renders_only_that_article() {
     );
 }
 
+/// The basic fixture with Khmer set to show untranslated articles and sections in Vietnamese,
+/// and the Khmer news section left untranslated.
+fn fallback_site() -> Site {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root().join("config.toml")).unwrap();
+    let config = config.replace(
+        "locale = \"km-KH\"\n",
+        "locale = \"km-KH\"\nuntranslated = \"fallback\"\n",
+    );
+    assert!(config.contains("untranslated"));
+    site.write("config.toml", &config);
+    std::fs::remove_file(site.root().join("content/news/_index.km.md")).unwrap();
+    site
+}
+
+#[test]
+fn a_text_edit_of_an_untranslated_article_reaches_the_languages_that_show_it() {
+    let site = fallback_site();
+    let mut session = Session::start(&site);
+    let article = std::fs::read_to_string(site.root().join("content/news/dau-tu.md")).unwrap();
+    let section = std::fs::read_to_string(site.root().join("content/news/_index.md")).unwrap();
+    for (rel, text, expected) in [
+        (
+            "content/news/dau-tu.md",
+            format!("{article}\nDự án thứ chín đã được cấp phép.\n"),
+            vec!["km/news/dau-tu/index.html", "news/dau-tu/index.html"],
+        ),
+        (
+            "content/news/_index.md",
+            format!("{section}\nTin mới nhất về hợp tác.\n"),
+            vec!["km/news/index.html", "news/index.html"],
+        ),
+    ] {
+        let incremental = session.edit(rel, Some(&text)).unwrap();
+        let rendered: Vec<&String> = incremental
+            .rendered
+            .iter()
+            .filter(|p| expected.iter().any(|e| p.ends_with(e)))
+            .collect();
+        assert_eq!(rendered.len(), 2, "{rel}: {:?}", incremental.rendered);
+        let fresh = render_with(&options(&site), &mut BuildCache::default()).unwrap();
+        assert_eq!(bytes_of(incremental), bytes_of(fresh), "{rel}");
+    }
+}
+
 #[test]
 fn a_summary_edit_renders_the_article_its_lists_and_the_feeds_that_carry_it() {
     let site = Site::fixture("basic");
@@ -285,9 +330,27 @@ impl Rng {
 
 #[test]
 fn after_each_of_fifty_random_edits_the_result_equals_a_fresh_build() {
-    let site = Site::fixture("basic");
-    let mut session = Session::start(&site);
-    let mut rng = Rng(0x6d65_6b6f_6e67);
+    random_edits(&Site::fixture("basic"), 0x6d65_6b6f_6e67);
+}
+
+#[test]
+fn random_edits_equal_a_fresh_build_where_untranslated_articles_show_the_original_text() {
+    // Under `fallback` an untranslated article and section appear in Khmer with the
+    // Vietnamese text: an edit of that text must reach the copies too.
+    random_edits(&fallback_site(), 0x006b_686d_6572);
+}
+
+/// Fifty edits of every kind (text only, summary and title, dates and terms, new and deleted
+/// files, templates, UI strings, a broken link and its repair), each compared with a fresh
+/// build of the same files.
+fn random_edits(site: &Site, seed: u64) {
+    let mut session = Session::start(site);
+    let mut rng = Rng(seed);
+    // Files whose text below the front matter is edited, with their original text.
+    let originals: Vec<(&str, String)> = ["content/news/_index.md", "content/news/dau-tu.md"]
+        .into_iter()
+        .map(|rel| (rel, std::fs::read_to_string(site.root().join(rel)).unwrap()))
+        .collect();
     let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
     let words = [
         "hợp tác",
@@ -301,7 +364,7 @@ fn after_each_of_fifty_random_edits_the_result_equals_a_fresh_build() {
     let mut created: Vec<String> = Vec::new();
     for step in 0..50 {
         let word = words[rng.below(words.len())];
-        let (rel, text): (String, Option<String>) = match rng.below(8) {
+        let (rel, text): (String, Option<String>) = match rng.below(10) {
             0 => (
                 ARTICLE.to_owned(),
                 Some(article(
@@ -366,6 +429,29 @@ fn after_each_of_fifty_random_edits_the_result_equals_a_fresh_build() {
                     Some(format!("{key} = {word} {step}\n")),
                 )
             }
+            7 => {
+                let (rel, original) = &originals[rng.below(originals.len())];
+                (
+                    (*rel).to_owned(),
+                    Some(format!("{original}\nTin về {word} ({step}).\n")),
+                )
+            }
+            8 if rng.below(4) == 0 => (
+                ARTICLE.to_owned(),
+                Some(article(
+                    "Tỉnh có 130 km đường biên giới.",
+                    &format!("Xem [bài chưa có](@/news/chua-co-{step}.md) về {word}."),
+                    "Hoạt động đối ngoại",
+                )),
+            ),
+            8 => (
+                ARTICLE.to_owned(),
+                Some(article(
+                    "Tỉnh có 130 km đường biên giới.",
+                    &format!("Đoạn {step} về {word}."),
+                    "Hoạt động đối ngoại",
+                )),
+            ),
             _ => (
                 "content/news/bien-gioi.en.md".to_owned(),
                 Some(format!(
@@ -374,7 +460,7 @@ fn after_each_of_fifty_random_edits_the_result_equals_a_fresh_build() {
             ),
         };
         let incremental = session.edit(&rel, text.as_deref());
-        let fresh = render_with(&options(&site), &mut BuildCache::default());
+        let fresh = render_with(&options(site), &mut BuildCache::default());
         match (incremental, fresh) {
             (Ok(incremental), Ok(fresh)) => {
                 let (incremental, fresh) = (bytes_of(incremental), bytes_of(fresh));

@@ -9,7 +9,7 @@ use crate::date::Date;
 use crate::error::{Diagnostic, Result};
 
 /// The fields a page or section may set. Unknown fields are an error, so typos never pass.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,

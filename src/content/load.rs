@@ -114,11 +114,7 @@ impl Content {
         let zola_front_matter = ZolaFrontMatter::of(&parsed);
         warnings.extend(zola_front_matter.ignored_warnings());
         t.mark("inherit");
-        let now = options.now.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        });
+        let now = options.now.unwrap_or_else(unix_now);
         let mut scheduled = Vec::new();
         let draft_folders = if options.drafts {
             Vec::new()
@@ -739,6 +735,126 @@ impl ParseCache {
 }
 
 type FileStamp = (std::time::SystemTime, u64);
+
+/// A content file whose text changed below an unchanged front matter: the new text, ready to
+/// go into the content tree in place of the old (see `Content::body_edits`).
+pub struct BodyEdit {
+    shown_as: String,
+    stamp: FileStamp,
+    meta: Arc<FrontMatter>,
+    body: Arc<str>,
+    body_line: usize,
+}
+
+impl Content {
+    /// When every file at `paths` (`content/news/x.md`) is a page or section of this tree
+    /// whose front matter reads as before, their new texts; `None` when any change is more
+    /// than that (a new, deleted or unreadable file, other front matter, a page whose
+    /// embargo or expiry date has come), so that only a full load gives the right tree.
+    ///
+    /// Titles, paths, order, terms and translations come from front matter and file names
+    /// alone, so with the texts replaced this tree equals a fresh load's.
+    pub fn body_edits(
+        &self,
+        paths: &[&str],
+        cache: &ParseCache,
+        options: LoadOptions,
+    ) -> Option<Vec<BodyEdit>> {
+        let now = options.now.unwrap_or_else(unix_now);
+        let due = |date: Option<crate::date::Date>| date.is_some_and(|d| d.timestamp() <= now);
+        let expiring = !options.expired && self.pages.iter().any(|p| due(p.meta.expires));
+        let coming = !options.future && self.scheduled.iter().any(|s| s.embargoed && due(Some(s.date)));
+        if expiring || coming {
+            return None;
+        }
+        paths
+            .iter()
+            .map(|path| {
+                let (file, kind) = self.file_named(path)?;
+                let (_, meta, ..) = cache.files.get(*path)?;
+                let stamp = stamp(&file.path)?;
+                let found = Found {
+                    file: file.clone(),
+                    kind,
+                    dir: String::new(),
+                };
+                let parsed = parse(found).ok()?;
+                (parsed.meta == **meta).then(|| BodyEdit {
+                    shown_as: (*path).to_owned(),
+                    stamp,
+                    meta: meta.clone(),
+                    body: parsed.body,
+                    body_line: parsed.body_line,
+                })
+            })
+            .collect()
+    }
+
+    /// Puts the texts of `edits` in place (in the pages and sections showing them untranslated
+    /// too) and in `cache`; returns the pages whose text changed.
+    pub fn apply_body_edits(&mut self, edits: Vec<BodyEdit>, cache: &mut ParseCache) -> Vec<PageId> {
+        let mut changed = Vec::new();
+        for edit in edits {
+            let own = |file: Option<&SourceFile>| file.is_some_and(|f| f.shown_as == edit.shown_as);
+            let originals: Vec<PageId> = (0..self.pages.len() as u32)
+                .map(PageId)
+                .filter(|id| self.page(*id).original.is_none() && own(Some(&self.page(*id).file)))
+                .collect();
+            for (index, page) in self.pages.iter_mut().enumerate() {
+                let copy = page.original.is_some_and(|o| originals.contains(&o));
+                if copy || (page.original.is_none() && own(Some(&page.file))) {
+                    page.body = edit.body.clone();
+                    page.body_line = edit.body_line;
+                    changed.push(PageId(index as u32));
+                }
+            }
+            let languages: Vec<(String, usize)> = self
+                .sections
+                .iter()
+                .filter(|s| own(s.file.as_ref()))
+                .map(|s| (s.dir.clone(), s.lang))
+                .collect();
+            for section in &mut self.sections {
+                let copy = section.file.is_none()
+                    && languages
+                        .iter()
+                        .any(|(dir, lang)| *dir == section.dir && section.fallback_from == Some(*lang));
+                if copy || own(section.file.as_ref()) {
+                    section.body = edit.body.clone();
+                    section.body_line = edit.body_line;
+                }
+            }
+            cache
+                .files
+                .insert(edit.shown_as, (edit.stamp, edit.meta, edit.body, edit.body_line));
+        }
+        changed
+    }
+
+    /// The page or section read from the file shown as `shown_as`, and how it was read.
+    fn file_named(&self, shown_as: &str) -> Option<(&SourceFile, Kind)> {
+        if let Some(page) = self
+            .pages
+            .iter()
+            .find(|p| p.original.is_none() && p.file.shown_as == shown_as)
+        {
+            let name = page.file.path.file_name()?.to_string_lossy();
+            let bundle = name.starts_with("index.");
+            return Some((&page.file, if bundle { Kind::Bundle } else { Kind::Page }));
+        }
+        self.sections
+            .iter()
+            .filter_map(|s| s.file.as_ref())
+            .find(|f| f.shown_as == shown_as)
+            .map(|f| (f, Kind::Section))
+    }
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
 
 fn stamp(path: &Path) -> Option<FileStamp> {
     let meta = std::fs::metadata(path).ok()?;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use load::{LoadOptions, ParseCache, Scheduled, ZolaFrontMatter};
+pub use load::{BodyEdit, LoadOptions, ParseCache, Scheduled, ZolaFrontMatter};
 
 use crate::error::Diagnostic;
 use rendered::Rendered;
@@ -34,7 +34,7 @@ pub struct SourceFile {
     pub lang: usize,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub file: SourceFile,
     pub meta: FrontMatter,
@@ -60,7 +60,7 @@ pub struct Page {
     pub rendered: Rendered,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     /// `None` when the section has no `_index` file in this language.
     pub file: Option<SourceFile>,
@@ -114,7 +114,7 @@ pub enum Target {
     Section(SectionId),
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Content {
     pub pages: Vec<Page>,
     pub sections: Vec<Section>,

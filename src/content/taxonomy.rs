@@ -8,7 +8,7 @@ use crate::content::{Content, PageId};
 use crate::error::{Diagnostic, Error, Result, did_you_mean};
 
 /// All terms of one taxonomy in one language.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TaxonomyTerms {
     /// Index into `Config::taxonomies`.
     pub taxonomy: usize,
@@ -19,7 +19,7 @@ pub struct TaxonomyTerms {
     pub terms: Vec<Term>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Term {
     /// The term's name in this language: from the `.ftl` message `<taxonomy>-<slug>` when
     /// there is one, else as first written in the front matter.

@@ -18,7 +18,8 @@ use crate::markdown::{Markdown, RenderContext, Rendered};
 use crate::output::{self, Bytes, OutputFile, WriteStats};
 use crate::render::deps::Versions;
 use crate::render::views::{self, ConfigView};
-use crate::render::{Renderer, SiteData};
+use crate::render::zola::{self, Dialect};
+use crate::render::{Renderer, SiteData, TaxonomyValues};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -281,6 +282,7 @@ struct PageValues {
 fn page_values(
     config: &Config,
     content: &Content,
+    dialect: Dialect,
     cache: &mut HashMap<String, PageValues>,
     retain: bool,
     changed_texts: Option<&[PageId]>,
@@ -294,20 +296,19 @@ fn page_values(
             {
                 return known.clone();
             }
-            let view = views::page_view(config, content, PageId(i));
-            let page_hash = views::view_hash(&view);
-            if let Some(known) = previous.get(&content.page(PageId(i)).path)
-                && known.page_hash == page_hash
-            {
-                return known.clone();
-            }
-            let page = Value::from_serializable(&view);
-            let list = views::list_value(&page);
-            PageValues {
-                page_hash,
-                list_hash: crate::render::deps::ValueHashes::structural(&list),
-                page,
-                list,
+            let known = previous.get(&content.page(PageId(i)).path);
+            if dialect.is_zola() {
+                PageValues::of(
+                    &zola::page_view(config, content, PageId(i)),
+                    zola::list_value,
+                    known,
+                )
+            } else {
+                PageValues::of(
+                    &views::page_view(config, content, PageId(i)),
+                    views::list_value,
+                    known,
+                )
             }
         })
         .collect();
@@ -320,6 +321,47 @@ fn page_values(
             .collect();
     }
     values
+}
+
+/// For a Zola site's templates: each taxonomy (in one language) with its terms, as
+/// `get_taxonomy` returns it, and the terms as `get_taxonomy_term` returns them.
+fn zola_taxonomies(config: &Config, content: &Content, list_values: &[Value]) -> Vec<TaxonomyValues> {
+    (0..content.taxonomies.len())
+        .map(|index| {
+            let terms: Vec<Value> = (0..content.taxonomies[index].terms.len())
+                .map(|term| zola::term_value(config, content, index, term, list_values))
+                .collect();
+            TaxonomyValues {
+                whole: zola::taxonomy_value(config, content, index, &terms),
+                kind: zola::taxonomy_config_value(config, content, index),
+                terms,
+            }
+        })
+        .collect()
+}
+
+impl PageValues {
+    /// The values of a page's `view`, or the `known` ones when the view hashes as before.
+    fn of(
+        view: &impl serde::Serialize,
+        list_value: fn(&Value) -> Value,
+        known: Option<&PageValues>,
+    ) -> PageValues {
+        let page_hash = views::view_hash(view);
+        if let Some(known) = known
+            && known.page_hash == page_hash
+        {
+            return known.clone();
+        }
+        let page = Value::from_serializable(view);
+        let list = list_value(&page);
+        PageValues {
+            page_hash,
+            list_hash: crate::render::deps::ValueHashes::structural(&list),
+            page,
+            list,
+        }
+    }
 }
 
 impl Default for BuildCache {
@@ -550,9 +592,11 @@ fn render_into(
         }
         None => SearchIndex::Made(made),
     };
+    let dialect = renderer.dialect();
     let values = page_values(
         &config,
         &content,
+        dialect,
         &mut cache.values,
         cache.retain,
         changed_texts.as_deref(),
@@ -564,20 +608,36 @@ fn render_into(
         values.into_iter().map(|v| (v.page, v.list)).unzip();
     let section_values: Vec<Value> = (0..content.sections.len() as u32)
         .into_par_iter()
-        .map(|i| views::section_value(&config, &content, SectionId(i), &list_values))
+        .map(|i| match dialect.is_zola() {
+            true => zola::section_value(&config, &content, SectionId(i), &list_values),
+            false => views::section_value(&config, &content, SectionId(i), &list_values),
+        })
         .collect();
+    let taxonomies = match dialect.is_zola() {
+        true => zola_taxonomies(&config, &content, &list_values),
+        false => Vec::new(),
+    };
+    let config_values: Vec<Value> = match dialect.is_zola() {
+        true => (0..config.languages.len())
+            .map(|lang| zola::config_value(&config, lang))
+            .collect(),
+        false => vec![Value::from_serializable(&ConfigView::new(&config)); config.languages.len()],
+    };
     timings.mark("values");
     let data = Arc::new(SiteData {
         config: config.clone(),
         content: content.clone(),
+        dialect,
         page_values,
         list_values,
         section_values,
+        taxonomies,
+        config_values,
     });
     renderer.attach(data.clone());
 
-    let jobs = jobs::list(&config, &content);
-    let config_value = Value::from_serializable(&ConfigView::new(&config));
+    let mut jobs = jobs::list(&config, &content);
+    jobs.retain(|job| renderer.writes(job));
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let previous = std::mem::take(&mut cache.jobs);
     let value_hashes = crate::render::deps::ValueHashes::new(&data, &page_hashes, &list_hashes);
@@ -669,7 +729,7 @@ fn render_into(
     let outputs: Vec<Result<Option<OutputFile>>> = jobs
         .par_iter()
         .map(|job| {
-            let (path, text) = render_job(&job_renderer, &data, &config_value, job)?;
+            let (path, text) = render_job(&job_renderer, &data, job)?;
             let expected = job.output_path(&config, &content);
             if path != expected {
                 return Err(Error::new(Diagnostic::error(
@@ -991,7 +1051,8 @@ fn static_files(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
             let source = format!("{theme}/{rel}");
             files.insert(rel, (Bytes::Copy(path), source));
         }
-    } else {
+    } else if !zola::has_own_templates(config) {
+        // A Zola site rendered with its own templates has no use for mekong's theme files.
         for file in crate::embedded::theme_files(&config.theme, "static") {
             let source = format!("(built-in) {theme}/{}", file.path);
             files.insert(file.path, (Bytes::Static(file.bytes), source));

@@ -4,6 +4,8 @@
 pub mod deps;
 mod hash_serializer;
 pub(crate) mod views;
+pub mod zola;
+mod zola_functions;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +20,8 @@ use crate::date::DateStyle;
 use crate::error::{Diagnostic, Error, Result};
 use crate::i18n::{FluentArg, I18n, fluent_args};
 use crate::markdown::ShortcodeRenderer;
+use zola::Dialect;
+use zola_functions::ZolaFunctions;
 
 /// Name prefix of theme templates; a site template of the same name wins.
 const THEME_PREFIX: &str = "__theme/";
@@ -32,6 +36,22 @@ pub struct SiteData {
     pub list_values: Vec<Value>,
     /// One value per section, indexed by `SectionId`, with its pages as lists show them.
     pub section_values: Vec<Value>,
+    /// Which template API the values are shaped for.
+    pub dialect: zola::Dialect,
+    /// For Zola's templates: one entry per `Content::taxonomies`; empty for mekong's.
+    pub taxonomies: Vec<TaxonomyValues>,
+    /// `config` as templates see it, one per language (Zola's title and description differ).
+    pub config_values: Vec<Value>,
+}
+
+/// A taxonomy in one language as Zola's templates see it.
+pub struct TaxonomyValues {
+    /// What `get_taxonomy` returns: `kind`, `lang`, `permalink`, `items`.
+    pub whole: Value,
+    /// Zola's `TaxonomyConfig`, the `taxonomy` of list and term pages.
+    pub kind: Value,
+    /// Each term with its pages, in `TaxonomyTerms::terms` order.
+    pub terms: Vec<Value>,
 }
 
 pub struct Renderer {
@@ -46,6 +66,9 @@ pub struct Renderer {
     template_versions: HashMap<String, u64>,
     /// UI strings and number formats, for the text Markdown rendering adds (footnotes).
     i18n: Arc<I18n>,
+    dialect: Dialect,
+    /// What Zola's functions read, for a Zola site's templates.
+    zola_functions: ZolaFunctions,
 }
 
 struct TemplateSource {
@@ -61,7 +84,7 @@ impl Renderer {
         i18n: &Arc<I18n>,
         asset_hashes: Arc<HashMap<String, String>>,
     ) -> Result<Renderer> {
-        let (sources, warnings) = template_sources(config)?;
+        let (sources, warnings, dialect) = template_sources(config)?;
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         tera.set_fallback_prefixes([THEME_PREFIX])
@@ -74,8 +97,16 @@ impl Renderer {
                 .collect::<Vec<_>>(),
         );
         register_language_functions(&mut tera, i18n.clone(), language_codes.clone());
-        register_static_functions(&mut tera, config.clone(), asset_hashes);
+        register_static_functions(&mut tera, config.clone(), asset_hashes.clone());
         register_site_functions(&mut tera, None, language_codes.clone());
+        let zola_functions = ZolaFunctions {
+            config: config.clone(),
+            asset_hashes,
+            data: None,
+        };
+        if dialect.is_zola() {
+            register_zola_functions(&mut tera, &zola_functions);
+        }
         let shown_names: HashMap<String, String> = sources
             .iter()
             .map(|s| (s.name.clone(), s.shown_as.clone()))
@@ -102,12 +133,34 @@ impl Renderer {
             warnings,
             template_versions,
             i18n: i18n.clone(),
+            dialect,
+            zola_functions,
         })
+    }
+
+    /// The template API the site's templates are written for.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Whether `job` is written: a Zola site's templates have no search or archive pages of
+    /// mekong's unless they give `search.html` or `archive.html`.
+    pub fn writes(&self, job: &crate::jobs::Job) -> bool {
+        use crate::jobs::Job;
+        match job {
+            Job::Search { .. } if self.dialect.is_zola() => self.has_template("search.html"),
+            Job::Archive { .. } if self.dialect.is_zola() => self.has_template("archive.html"),
+            _ => true,
+        }
     }
 
     /// Gives `get_page`, `get_section` and `url(path="@/…")` the rendered site.
     pub fn attach(&mut self, data: Arc<SiteData>) {
-        register_site_functions(&mut self.tera, Some(data), self.language_codes.clone());
+        register_site_functions(&mut self.tera, Some(data.clone()), self.language_codes.clone());
+        if self.dialect.is_zola() {
+            self.zola_functions.data = Some(data);
+            register_zola_functions(&mut self.tera, &self.zola_functions);
+        }
     }
 
     /// A hash of template `name` and of every template it can load: it changes when an edit
@@ -170,57 +223,73 @@ impl ShortcodeRenderer for Renderer {
     }
 }
 
-fn template_sources(config: &Config) -> Result<(Vec<TemplateSource>, Vec<Diagnostic>)> {
-    let mut sources = Vec::new();
+/// The templates of the site and of its theme, and the template API they are written for.
+/// A Zola site whose templates (or theme) give `index.html`, `section.html` or `page.html` is
+/// rendered with them alone; any other site falls back on a mekong theme.
+fn template_sources(config: &Config) -> Result<(Vec<TemplateSource>, Vec<Diagnostic>, Dialect)> {
     let mut warnings = Vec::new();
-    let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
-    if theme_dir.is_dir() {
-        let shown_dir = format!("themes/{}/templates", config.theme);
-        let (files, links) = crate::fs::files_below(&theme_dir, &config.root, &shown_dir)?;
+    let read = |dir: &std::path::Path, shown_dir: &str, prefix: &str, warnings: &mut Vec<Diagnostic>| {
+        let mut sources = Vec::new();
+        let (files, links) = crate::fs::files_below(dir, &config.root, shown_dir)?;
         warnings.extend(links);
         for (rel, path) in files {
             let shown_as = format!("{shown_dir}/{rel}");
             let text = crate::fs::read_text(&path, &shown_as)?;
             sources.push(TemplateSource {
-                name: format!("{THEME_PREFIX}{rel}"),
+                name: format!("{prefix}{rel}"),
                 shown_as,
                 text,
             });
         }
-    } else if crate::embedded::has_theme(&config.theme) {
-        for file in crate::embedded::theme_files(&config.theme, "templates") {
-            sources.push(TemplateSource {
-                name: format!("{THEME_PREFIX}{}", file.path),
-                shown_as: format!("(built-in) themes/{}/templates/{}", config.theme, file.path),
-                text: String::from_utf8_lossy(file.bytes).into_owned(),
-            });
-        }
-    } else {
-        return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
-            format!("the theme `{}` does not exist", config.theme),
-        )
-        .hint(format!(
-            "put it in themes/{}/, or set theme = \"default\"",
-            config.theme
-        ))
-        .into());
-    }
+        Ok::<_, Error>(sources)
+    };
     let site_dir = config.root.join("templates");
-    if site_dir.is_dir() {
-        let (files, links) = crate::fs::files_below(&site_dir, &config.root, "templates")?;
-        warnings.extend(links);
-        for (rel, path) in files {
-            let shown_as = format!("templates/{rel}");
-            let text = crate::fs::read_text(&path, &shown_as)?;
-            sources.push(TemplateSource {
-                name: rel,
-                shown_as,
-                text,
-            });
+    let site = match site_dir.is_dir() {
+        true => read(&site_dir, "templates", "", &mut warnings)?,
+        false => Vec::new(),
+    };
+    let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
+    let theme = match theme_dir.is_dir() {
+        true => Some(read(
+            &theme_dir,
+            &format!("themes/{}/templates", config.theme),
+            THEME_PREFIX,
+            &mut warnings,
+        )?),
+        false => None,
+    };
+    let zola = zola::has_own_templates(config);
+    let mut sources = match theme {
+        Some(theme) => theme,
+        None if zola => Vec::new(),
+        None if crate::embedded::has_theme(&config.theme) => {
+            crate::embedded::theme_files(&config.theme, "templates")
+                .into_iter()
+                .map(|file| TemplateSource {
+                    name: format!("{THEME_PREFIX}{}", file.path),
+                    shown_as: format!("(built-in) themes/{}/templates/{}", config.theme, file.path),
+                    text: String::from_utf8_lossy(file.bytes).into_owned(),
+                })
+                .collect()
         }
-    }
-    Ok((sources, warnings))
+        None => {
+            return Err(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("the theme `{}` does not exist", config.theme),
+            )
+            .hint(format!(
+                "put it in themes/{}/, or set theme = \"default\"",
+                config.theme
+            ))
+            .into());
+        }
+    };
+    sources.extend(site);
+    let dialect = match zola {
+        true => Dialect::ZolaTera2,
+        false => Dialect::Mekong,
+    };
+    Ok((sources, warnings, dialect))
 }
 
 /// For each template, a hash of its own text and of every template it extends or includes,
@@ -605,4 +674,51 @@ fn resolve(
     data.content
         .resolve(path, lang, codes)
         .ok_or_else(|| tera::Error::message(format!("there is no content file `{path}`")))
+}
+
+/// Zola's functions and filters under Zola's names (and argument names), over mekong's of
+/// the same name (`date`, `markdown`, `get_page`…).
+fn register_zola_functions(tera: &mut Tera, functions: &ZolaFunctions) {
+    let shared = Arc::new(ZolaFunctions {
+        config: functions.config.clone(),
+        asset_hashes: functions.asset_hashes.clone(),
+        data: functions.data.clone(),
+    });
+    for name in zola_functions::FUNCTIONS {
+        let functions = shared.clone();
+        tera.register_function(
+            *name,
+            move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+                functions
+                    .call(name, &json_args(&kwargs))
+                    .map_err(tera::Error::message)
+            },
+        );
+    }
+    for (name, safe) in zola_functions::FILTERS
+        .iter()
+        .chain(zola_functions::TERA1_FILTERS)
+    {
+        tera.register_filter(
+            *name,
+            move |value: Value, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+                let input =
+                    serde_json::to_value(&value).map_err(|err| tera::Error::message(err.to_string()))?;
+                let output = zola_functions::filter(name, &input, &json_args(&kwargs))
+                    .map_err(tera::Error::message)?;
+                Ok(match (output, *safe) {
+                    (serde_json::Value::String(html), true) => Value::safe_string(&html),
+                    (output, _) => Value::from_serializable(&output),
+                })
+            },
+        );
+    }
+}
+
+/// Tera 2's keyword arguments as JSON.
+fn json_args(kwargs: &Kwargs) -> zola_functions::Args {
+    kwargs
+        .iter()
+        .filter_map(|(key, value)| Some((key.as_str()?.to_owned(), serde_json::to_value(value).ok()?)))
+        .collect()
 }

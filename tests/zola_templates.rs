@@ -1,0 +1,357 @@
+//! Zola sites with their own templates: a Zola 0.23 site (Tera 2, components) builds
+//! unchanged, its templates seeing the variables, functions and filters Zola documents, at the
+//! URLs Zola gives.
+
+mod common;
+
+use common::{Site, main_of};
+
+/// The fixture built, ready to read.
+fn built(name: &str) -> Site {
+    let site = Site::fixture(name);
+    site.build(&[]);
+    site
+}
+
+/// Asserts that `html` contains `expected`, showing the page when it does not.
+#[track_caller]
+fn has(html: &str, expected: &str) {
+    assert!(html.contains(expected), "expected\n  {expected}\nin\n{html}");
+}
+
+/// What both fixtures must render identically: the home page in each language.
+fn home_pages_use_zola_s_functions_and_filters(site: &Site) {
+    let home = site.public("index.html");
+    has(&home, "<html lang=\"en\">");
+    has(&home, "<title>Mekong Delta Notes</title>");
+    // get_url: `@/` links per language, static files with a cache-busting hash, and a
+    // trailing slash only when asked for.
+    has(&home, "<a class=\"home\" href=\"https://example.com/\">Home</a>");
+    has(
+        &home,
+        "<a class=\"journal\" href=\"https://example.com/blog/\">Journal</a>",
+    );
+    has(
+        &home,
+        "<a class=\"tags\" href=\"https://example.com/tags/\">Tags</a>",
+    );
+    has(
+        &home,
+        "<link rel=\"stylesheet\" href=\"https://example.com/style.css?h=",
+    );
+    has(
+        &home,
+        "<img class=\"logo\" src=\"https://example.com/logo.png\" width=\"3\" height=\"2\" alt=\"\">",
+    );
+    let main = main_of(&home);
+    has(main, "<h1>Welcome</h1>");
+    // section.subsections are paths for get_section.
+    has(
+        main,
+        "<p class=\"subsections\"><a href=\"https://example.com/blog/\">Journal (3)</a></p>",
+    );
+    has(
+        main,
+        "<p class=\"featured\"><a href=\"https://example.com/blog/floating-market/\">The floating market at Cái Răng</a></p>",
+    );
+    has(main, "<p class=\"latest\">The floating market at Cái Răng</p>");
+    has(
+        main,
+        "<ul class=\"all-tags\"><li><a href=\"https://example.com/tags/can-tho/\">Cần Thơ</a> 1</li>\
+         <li><a href=\"https://example.com/tags/food/\">Food</a> 1</li>\
+         <li><a href=\"https://example.com/tags/nature/\">Nature</a> 1</li>\
+         <li><a href=\"https://example.com/tags/travel/\">Travel</a> 3</li></ul>",
+    );
+    has(
+        main,
+        "<p class=\"term\">Cần Thơ → https://example.com/tags/can-tho/</p>",
+    );
+    has(
+        main,
+        "<table class=\"data\"><tr><td>Cần Thơ</td><td>1,258,000</td></tr><tr><td>Bến Tre</td><td>1,299,000</td></tr></table>",
+    );
+    has(main, "<p class=\"encoded\">TWVrb25n Mekong</p>");
+    has(main, "<p class=\"replaced\">Travel [notes] from the delta</p>");
+    has(
+        main,
+        "<p class=\"tagline\">Boats, <em>markets</em> and rice fields</p>",
+    );
+    // sha256("mekong"), in hexadecimal.
+    has(
+        main,
+        "<p class=\"hash\">22d8ac3da84fd3286df0f8a45da962c271967e5287c93da1f4fb0254025f7a86</p>",
+    );
+    has(main, "<p class=\"where\">/ https://example.com/</p>");
+    has(&home, "Lan Nguyễn · 2 languages · default en</footer>");
+
+    let home = site.public("vi/index.html");
+    has(&home, "<html lang=\"vi\">");
+    has(&home, "<title>Ghi chép miền Tây</title>");
+    has(
+        &home,
+        "<a class=\"home\" href=\"https://example.com/vi/\">Trang chủ</a>",
+    );
+    has(
+        &home,
+        "<a class=\"journal\" href=\"https://example.com/vi/blog/\">Nhật ký</a>",
+    );
+    has(
+        &home,
+        "<a class=\"tags\" href=\"https://example.com/vi/tags/\">Thẻ</a>",
+    );
+    let main = main_of(&home);
+    has(
+        main,
+        "<p class=\"subsections\"><a href=\"https://example.com/vi/blog/\">Nhật ký (2)</a></p>",
+    );
+    has(
+        main,
+        "<p class=\"featured\"><a href=\"https://example.com/vi/blog/floating-market/\">Chợ nổi Cái Răng</a></p>",
+    );
+    has(
+        main,
+        "<ul class=\"all-tags\"><li><a href=\"https://example.com/vi/tags/am-thuc/\">Ẩm thực</a> 1</li>\
+         <li><a href=\"https://example.com/vi/tags/can-tho/\">Cần Thơ</a> 1</li>\
+         <li><a href=\"https://example.com/vi/tags/cho-noi/\">Chợ nổi</a> 1</li></ul>",
+    );
+    has(
+        main,
+        "<p class=\"term\">Cần Thơ → https://example.com/vi/tags/can-tho/</p>",
+    );
+    // num_format in Vietnamese groups thousands with dots.
+    has(main, "<td>Cần Thơ</td><td>1.258.000</td>");
+    has(main, "<p class=\"where\">/vi/ https://example.com/vi/</p>");
+}
+
+fn pages_get_zola_s_page_fields(site: &Site) {
+    let page = site.public("blog/floating-market/index.html");
+    has(
+        &page,
+        "<title>The floating market at Cái Răng | Mekong Delta Notes</title>",
+    );
+    let main = main_of(&page);
+    has(
+        main,
+        "<time datetime=\"2024-03-10\">10 March 2024</time> · 2024 · ",
+    );
+    has(
+        main,
+        "<nav class=\"toc\"><a href=\"https://example.com/blog/floating-market/#early-morning\">Early morning</a> \
+         <a href=\"https://example.com/blog/floating-market/#breakfast-on-the-water\">Breakfast on the water</a> </nav>",
+    );
+    has(
+        main,
+        "<p>Boats piled with pineapples meet at dawn.</p>\n<span id=\"continue-reading\"></span>",
+    );
+    has(
+        main,
+        "<ul class=\"tags\"><li><a href=\"https://example.com/tags/travel/\">Travel</a></li>\
+         <li><a href=\"https://example.com/tags/can-tho/\">Cần Thơ</a></li></ul>",
+    );
+    has(
+        main,
+        "<ul class=\"translations\"><li><a hreflang=\"en\" href=\"https://example.com/blog/floating-market/\">The floating market at Cái Răng</a></li>\
+         <li><a hreflang=\"vi\" href=\"https://example.com/vi/blog/floating-market/\">Chợ nổi Cái Răng</a></li></ul>",
+    );
+    // Sorted by date: the newest page has only an older neighbour.
+    has(
+        main,
+        "<a class=\"older\" href=\"https://example.com/blog/coconut-candy/\">Coconut candy in Bến Tre</a>",
+    );
+    assert!(!main.contains("class=\"newer\""), "{main}");
+    has(
+        main,
+        "<p class=\"where\">/blog/floating-market/ https://example.com/blog/floating-market/ blog/floating-market.md _index.md,blog/_index.md blog/floating-market</p>",
+    );
+
+    let middle = main_of(&site.public("blog/coconut-candy/index.html")).to_owned();
+    has(
+        &middle,
+        "<a class=\"older\" href=\"https://example.com/blog/mangroves/\">Mangroves of Cà Mau</a>",
+    );
+    has(
+        &middle,
+        "<a class=\"newer\" href=\"https://example.com/blog/floating-market/\">The floating market at Cái Răng</a>",
+    );
+
+    let page = site.public("vi/blog/floating-market/index.html");
+    let main = main_of(&page);
+    has(main, "<h1>Chợ nổi Cái Răng</h1>");
+    has(
+        main,
+        "<nav class=\"toc\"><a href=\"https://example.com/vi/blog/floating-market/#sang-som\">Sáng sớm</a> </nav>",
+    );
+    has(
+        main,
+        "<ul class=\"tags\"><li><a href=\"https://example.com/vi/tags/cho-noi/\">Chợ nổi</a></li>\
+         <li><a href=\"https://example.com/vi/tags/can-tho/\">Cần Thơ</a></li></ul>",
+    );
+    has(
+        main,
+        "<p class=\"where\">/vi/blog/floating-market/ https://example.com/vi/blog/floating-market/ blog/floating-market.vi.md _index.vi.md,blog/_index.vi.md vi/blog/floating-market</p>",
+    );
+}
+
+fn sections_are_paginated_as_zola_paginates(site: &Site) {
+    let first = site.public("blog/index.html");
+    has(&first, "<title>Journal | Mekong Delta Notes</title>");
+    let main = main_of(&first);
+    has(main, "<p>Stories from the water.</p>");
+    // Components render each card; the first card has a summary, the second none.
+    has(
+        main,
+        "<article class=\"card\" lang=\"en\">\n<h2><a href=\"https://example.com/blog/floating-market/\">The floating market at Cái Răng</a></h2>\n\
+         <time datetime=\"2024-03-10\">10/03/2024</time>\n<div class=\"summary\"><p>Boats piled with pineapples meet at dawn.</p></div>\n\
+         <a class=\"more\" href=\"https://example.com/blog/floating-market/\">Read more</a>",
+    );
+    has(
+        main,
+        "<h2><a href=\"https://example.com/blog/coconut-candy/\">Coconut candy in Bến Tre</a></h2>",
+    );
+    assert!(!main.contains("Mangroves"), "the third page is on page 2: {main}");
+    has(main, "<nav class=\"pager\">1/2 of 3, 2 a page");
+    has(
+        main,
+        "<a rel=\"next\" href=\"https://example.com/blog/page/2/\">→</a>",
+    );
+    assert!(!main.contains("rel=\"prev\""), "{main}");
+    has(
+        main,
+        "<a class=\"first\" href=\"https://example.com/blog/\">1</a> <a class=\"last\" href=\"https://example.com/blog/page/2/\">2</a> \
+         <span class=\"base\">https://example.com/blog/page/</span>",
+    );
+    has(
+        main,
+        "<p class=\"translations\"><a hreflang=\"en\" href=\"https://example.com/blog/\">Journal</a> \
+         <a hreflang=\"vi\" href=\"https://example.com/vi/blog/\">Nhật ký</a> </p>",
+    );
+    has(main, "<p class=\"where\">/blog/ blog/_index.md _index.md</p>");
+
+    let second = main_of(&site.public("blog/page/2/index.html")).to_owned();
+    has(
+        &second,
+        "<h2><a href=\"https://example.com/blog/mangroves/\">Mangroves of Cà Mau</a></h2>",
+    );
+    has(&second, "<nav class=\"pager\">2/2 of 3, 2 a page");
+    has(
+        &second,
+        "<a rel=\"prev\" href=\"https://example.com/blog/\">←</a>",
+    );
+    has(
+        &second,
+        "<p class=\"where\">/blog/page/2/ blog/_index.md _index.md</p>",
+    );
+
+    let vietnamese = main_of(&site.public("vi/blog/index.html")).to_owned();
+    has(&vietnamese, "<p>Chuyện kể từ sông nước.</p>");
+    has(
+        &vietnamese,
+        "<a class=\"more\" href=\"https://example.com/vi/blog/floating-market/\">Đọc tiếp</a>",
+    );
+    has(&vietnamese, "<time datetime=\"2024-02-02\">02/02/2024</time>");
+    has(&vietnamese, "<nav class=\"pager\">1/1 of 2, 2 a page");
+    assert!(!site.exists("vi/blog/page/2/index.html"));
+}
+
+fn taxonomies_list_their_terms_and_pages(site: &Site) {
+    let list = main_of(&site.public("tags/index.html")).to_owned();
+    has(&list, "<h1>Tags (tags, en)</h1>");
+    has(
+        &list,
+        "<ul class=\"terms\"><li><a href=\"https://example.com/tags/can-tho/\">Cần Thơ</a> (1)</li>\
+         <li><a href=\"https://example.com/tags/food/\">Food</a> (1)</li>\
+         <li><a href=\"https://example.com/tags/nature/\">Nature</a> (1)</li>\
+         <li><a href=\"https://example.com/tags/travel/\">Travel</a> (3)</li></ul>",
+    );
+    let travel = main_of(&site.public("tags/travel/index.html")).to_owned();
+    has(&travel, "<h1>#Travel</h1>");
+    has(
+        &travel,
+        "<ul class=\"pages\"><li><a href=\"https://example.com/blog/floating-market/\">The floating market at Cái Răng</a></li>\
+         <li><a href=\"https://example.com/blog/coconut-candy/\">Coconut candy in Bến Tre</a></li></ul>",
+    );
+    has(
+        &travel,
+        "<nav class=\"pager\">1/2 <a rel=\"next\" href=\"https://example.com/tags/travel/page/2/\">→</a></nav>",
+    );
+    let second = main_of(&site.public("tags/travel/page/2/index.html")).to_owned();
+    has(
+        &second,
+        "<li><a href=\"https://example.com/blog/mangroves/\">Mangroves of Cà Mau</a></li>",
+    );
+    has(
+        &second,
+        "<nav class=\"pager\">2/2 <a rel=\"prev\" href=\"https://example.com/tags/travel/\">←</a></nav>",
+    );
+
+    let list = main_of(&site.public("vi/tags/index.html")).to_owned();
+    has(&list, "<h1>Thẻ (tags, vi)</h1>");
+    let market = main_of(&site.public("vi/tags/cho-noi/index.html")).to_owned();
+    has(&market, "<h1>#Chợ nổi</h1>");
+    has(
+        &market,
+        "<li><a href=\"https://example.com/vi/blog/floating-market/\">Chợ nổi Cái Răng</a></li>",
+    );
+}
+
+fn only_the_site_s_own_files_are_written(site: &Site) {
+    // mekong's theme (its style sheets, fonts and search page) stays out of a Zola site.
+    assert!(site.exists("style.css"));
+    assert!(!site.exists("css/style.css"));
+    assert!(!site.exists("js/search.js"));
+    assert!(!site.exists("search/index.html"));
+    // Without a 404.html of its own, the site gets Zola's built-in one.
+    has(&site.public("404.html"), "<title>404 Not Found</title>");
+}
+
+#[test]
+fn a_zola_0_23_site_renders_its_home_pages_with_zola_s_functions() {
+    home_pages_use_zola_s_functions_and_filters(&built("zola-tera2"));
+}
+
+#[test]
+fn a_zola_0_23_site_s_pages_see_zola_s_page_variables() {
+    pages_get_zola_s_page_fields(&built("zola-tera2"));
+}
+
+#[test]
+fn a_zola_0_23_site_s_sections_get_zola_s_paginator() {
+    sections_are_paginated_as_zola_paginates(&built("zola-tera2"));
+}
+
+#[test]
+fn a_zola_0_23_site_s_taxonomy_templates_get_terms_and_pages() {
+    taxonomies_list_their_terms_and_pages(&built("zola-tera2"));
+}
+
+#[test]
+fn a_zola_0_23_site_gets_none_of_mekong_s_theme() {
+    only_the_site_s_own_files_are_written(&built("zola-tera2"));
+}
+
+#[test]
+fn a_mistake_in_a_zola_template_names_its_file_line_and_column() {
+    let site = Site::fixture("zola-tera2");
+    site.write(
+        "templates/taxonomy_list.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ taxonomy.name }</h1>\n{% endblock content %}\n",
+    );
+    let stderr = site.build_fails();
+    assert!(stderr.contains("templates/taxonomy_list.html:3:"), "{stderr}");
+}
+
+#[test]
+fn a_missing_translation_is_an_error_that_names_the_key_and_the_template() {
+    let site = Site::fixture("zola-tera2");
+    let base = std::fs::read_to_string(site.root().join("templates/base.html")).unwrap();
+    site.write(
+        "templates/base.html",
+        &base.replace("trans(key=\"home\"", "trans(key=\"contact\""),
+    );
+    let stderr = site.build_fails();
+    assert!(stderr.contains("templates/base.html:10:"), "{stderr}");
+    assert!(
+        stderr.contains("trans(): there is no translation `contact` for `en`"),
+        "{stderr}"
+    );
+}

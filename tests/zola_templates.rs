@@ -1,6 +1,7 @@
-//! Zola sites with their own templates: a Zola 0.23 site (Tera 2, components) builds
-//! unchanged, its templates seeing the variables, functions and filters Zola documents, at the
-//! URLs Zola gives.
+//! Zola sites with their own templates: a Zola 0.23 site (Tera 2, components) and a Zola 0.22
+//! site (Tera 1, macros and imports) build unchanged, their templates seeing the variables,
+//! functions and filters Zola documents, at the URLs Zola gives. Both fixtures hold the same
+//! content and markup, so the same assertions check both.
 
 mod common;
 
@@ -201,7 +202,7 @@ fn sections_are_paginated_as_zola_paginates(site: &Site) {
     has(
         main,
         "<article class=\"card\" lang=\"en\">\n<h2><a href=\"https://example.com/blog/floating-market/\">The floating market at Cái Răng</a></h2>\n\
-         <time datetime=\"2024-03-10\">10/03/2024</time>\n<div class=\"summary\"><p>Boats piled with pineapples meet at dawn.</p></div>\n\
+         <time datetime=\"2024-03-10\">10.03.2024</time>\n<div class=\"summary\"><p>Boats piled with pineapples meet at dawn.</p></div>\n\
          <a class=\"more\" href=\"https://example.com/blog/floating-market/\">Read more</a>",
     );
     has(
@@ -248,7 +249,7 @@ fn sections_are_paginated_as_zola_paginates(site: &Site) {
         &vietnamese,
         "<a class=\"more\" href=\"https://example.com/vi/blog/floating-market/\">Đọc tiếp</a>",
     );
-    has(&vietnamese, "<time datetime=\"2024-02-02\">02/02/2024</time>");
+    has(&vietnamese, "<time datetime=\"2024-02-02\">02.02.2024</time>");
     has(&vietnamese, "<nav class=\"pager\">1/1 of 2, 2 a page");
     assert!(!site.exists("vi/blog/page/2/index.html"));
 }
@@ -352,6 +353,78 @@ fn a_missing_translation_is_an_error_that_names_the_key_and_the_template() {
     assert!(stderr.contains("templates/base.html:10:"), "{stderr}");
     assert!(
         stderr.contains("trans(): there is no translation `contact` for `en`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_zola_0_22_site_renders_its_home_pages_with_zola_s_functions() {
+    home_pages_use_zola_s_functions_and_filters(&built("zola-tera1"));
+}
+
+#[test]
+fn a_zola_0_22_site_s_pages_see_zola_s_page_variables() {
+    pages_get_zola_s_page_fields(&built("zola-tera1"));
+}
+
+#[test]
+fn a_zola_0_22_site_s_sections_get_zola_s_paginator_and_its_macros_run() {
+    sections_are_paginated_as_zola_paginates(&built("zola-tera1"));
+}
+
+#[test]
+fn a_zola_0_22_site_s_taxonomy_templates_get_terms_and_pages() {
+    taxonomies_list_their_terms_and_pages(&built("zola-tera1"));
+}
+
+#[test]
+fn a_zola_0_22_site_gets_none_of_mekong_s_theme() {
+    only_the_site_s_own_files_are_written(&built("zola-tera1"));
+}
+
+#[test]
+fn tera_1_escapes_slashes_as_zola_0_22_does() {
+    let site = Site::fixture("zola-tera1");
+    let page = std::fs::read_to_string(site.root().join("templates/page.html")).unwrap();
+    site.write(
+        "templates/page.html",
+        &page.replace(
+            "{{ page.title }}</h1>",
+            "{{ page.title }}</h1><p class=\"raw\">{{ page.permalink }}</p>",
+        ),
+    );
+    site.build(&[]);
+    let page = site.public("blog/mangroves/index.html");
+    has(
+        &page,
+        "<p class=\"raw\">https:&#x2F;&#x2F;example.com&#x2F;blog&#x2F;mangroves&#x2F;</p>",
+    );
+}
+
+#[test]
+fn a_syntax_error_in_a_tera_1_template_names_its_file_line_and_column() {
+    let site = Site::fixture("zola-tera1");
+    site.write(
+        "templates/macros.html",
+        "{% macro post_card(page, lang) %}\n<h2>{{ page.title }</h2>\n{% endmacro post_card %}\n",
+    );
+    let stderr = site.build_fails();
+    assert!(stderr.contains("templates/macros.html:2:"), "{stderr}");
+    assert!(stderr.contains("syntax error"), "{stderr}");
+}
+
+#[test]
+fn a_failed_call_in_a_tera_1_template_names_the_template_and_the_call_s_place() {
+    let site = Site::fixture("zola-tera1");
+    let macros = std::fs::read_to_string(site.root().join("templates/macros.html")).unwrap();
+    site.write(
+        "templates/macros.html",
+        &macros.replace("trans(key=\"read_more\"", "trans(key=\"more\""),
+    );
+    let stderr = site.build_fails();
+    assert!(stderr.contains("templates/macros.html:6:"), "{stderr}");
+    assert!(
+        stderr.contains("trans(): there is no translation `more` for `en`"),
         "{stderr}"
     );
 }

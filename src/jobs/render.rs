@@ -102,8 +102,10 @@ impl JobRenderer<'_> {
         if let Some(text) = self.reuse(&path, fingerprint) {
             return Ok((path, text));
         }
-        let (html, reads) =
-            crate::render::deps::recording(|| self.renderer.render(template, &context.context, what));
+        let (html, reads) = crate::render::deps::recording(|| {
+            self.renderer
+                .render(template, &context.context, &context.keys, what)
+        });
         let text: Arc<str> = html?.into();
         let reads = reads
             .into_iter()

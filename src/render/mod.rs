@@ -6,6 +6,7 @@ mod hash_serializer;
 pub(crate) mod views;
 pub mod zola;
 mod zola_functions;
+mod zola_tera1;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use crate::i18n::{FluentArg, I18n, fluent_args};
 use crate::markdown::ShortcodeRenderer;
 use zola::Dialect;
 use zola_functions::ZolaFunctions;
+use zola_tera1::Tera1;
 
 /// Name prefix of theme templates; a site template of the same name wins.
 const THEME_PREFIX: &str = "__theme/";
@@ -68,7 +70,9 @@ pub struct Renderer {
     i18n: Arc<I18n>,
     dialect: Dialect,
     /// What Zola's functions read, for a Zola site's templates.
-    zola_functions: ZolaFunctions,
+    zola_functions: Arc<ZolaFunctions>,
+    /// The engine of a Zola 0.22 site's Tera 1 templates (then `tera` renders nothing).
+    tera1: Option<Tera1>,
 }
 
 struct TemplateSource {
@@ -99,11 +103,11 @@ impl Renderer {
         register_language_functions(&mut tera, i18n.clone(), language_codes.clone());
         register_static_functions(&mut tera, config.clone(), asset_hashes.clone());
         register_site_functions(&mut tera, None, language_codes.clone());
-        let zola_functions = ZolaFunctions {
+        let zola_functions = Arc::new(ZolaFunctions {
             config: config.clone(),
             asset_hashes,
             data: None,
-        };
+        });
         if dialect.is_zola() {
             register_zola_functions(&mut tera, &zola_functions);
         }
@@ -122,8 +126,14 @@ impl Renderer {
             .collect();
         shortcode_names.sort();
         shortcode_names.dedup();
-        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
-            .map_err(|err| template_error(&shown_names, &err, "loading the templates"))?;
+        let loaded = tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
+        let (dialect, tera1) = match dialect {
+            Dialect::Mekong => {
+                loaded.map_err(|err| template_error(&shown_names, &err, "loading the templates"))?;
+                (dialect, None)
+            }
+            _ => choose_zola_engine(&sources, &shown_names, loaded, &zola_functions)?,
+        };
         let template_versions = template_versions(&sources);
         Ok(Renderer {
             tera,
@@ -135,6 +145,7 @@ impl Renderer {
             i18n: i18n.clone(),
             dialect,
             zola_functions,
+            tera1,
         })
     }
 
@@ -158,8 +169,15 @@ impl Renderer {
     pub fn attach(&mut self, data: Arc<SiteData>) {
         register_site_functions(&mut self.tera, Some(data.clone()), self.language_codes.clone());
         if self.dialect.is_zola() {
-            self.zola_functions.data = Some(data);
+            self.zola_functions = Arc::new(ZolaFunctions {
+                config: self.zola_functions.config.clone(),
+                asset_hashes: self.zola_functions.asset_hashes.clone(),
+                data: Some(data),
+            });
             register_zola_functions(&mut self.tera, &self.zola_functions);
+            if let Some(tera1) = &mut self.tera1 {
+                tera1.attach(&self.zola_functions);
+            }
         }
     }
 
@@ -175,13 +193,38 @@ impl Renderer {
     }
 
     pub fn has_template(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
+        match &self.tera1 {
+            Some(tera1) => tera1.has_template(name),
+            None => self.tera.contains_template(name),
+        }
     }
 
-    pub fn render(&self, template: &str, context: &Context, what: &str) -> Result<String> {
-        self.tera
-            .render(template, context)
-            .map_err(|err| template_error(&self.shown_names, &err, what))
+    /// Renders `template` with `context`, whose variables are `keys` and `config`.
+    pub fn render(&self, template: &str, context: &Context, keys: &[&str], what: &str) -> Result<String> {
+        match &self.tera1 {
+            Some(tera1) => {
+                let values: Vec<(&str, &Value)> = std::iter::once("config")
+                    .chain(keys.iter().copied())
+                    .filter_map(|key| Some((key, context.get(key)?)))
+                    .collect();
+                tera1
+                    .render(template, &values)
+                    .map_err(|err| tera1.error(|name| self.shown_tera1(name), &err, what))
+            }
+            None => self
+                .tera
+                .render(template, context)
+                .map_err(|err| template_error(&self.shown_names, &err, what)),
+        }
+    }
+
+    /// How users know Tera 1 template `name`: the site's file, else its theme's.
+    fn shown_tera1(&self, name: &str) -> String {
+        self.shown_names
+            .get(name)
+            .or_else(|| self.shown_names.get(&format!("{THEME_PREFIX}{name}")))
+            .cloned()
+            .unwrap_or_else(|| format!("templates/{name}"))
     }
 }
 
@@ -197,6 +240,23 @@ impl ShortcodeRenderer for Renderer {
         body: Option<&str>,
         lang: usize,
     ) -> std::result::Result<String, String> {
+        let template = format!("shortcodes/{name}.html");
+        if let Some(tera1) = &self.tera1 {
+            let mut values: Vec<(String, Value)> = args
+                .iter()
+                .map(|(key, value)| (key.clone(), Value::from_serializable(value)))
+                .collect();
+            if let Some(body) = body {
+                values.push(("body".to_owned(), Value::from(body)));
+            }
+            values.push(("lang".to_owned(), Value::from(self.language_codes[lang].as_str())));
+            let values: Vec<(&str, &Value)> = values.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            return tera1.render(&template, &values).map_err(|err| {
+                tera1
+                    .error(|name| self.shown_tera1(name), &err, "a shortcode")
+                    .to_string()
+            });
+        }
         let mut context = Context::new();
         for (key, value) in args {
             context.insert(key.clone(), value);
@@ -220,6 +280,45 @@ impl ShortcodeRenderer for Renderer {
 
     fn integer(&self, value: u64, lang: usize) -> String {
         self.i18n.formats(lang).number(value as f64, None)
+    }
+}
+
+/// A Zola site's engine: Tera 2 (Zola 0.23) when its templates load there, else Tera 1 (Zola
+/// 0.22), which is tried first when they use `{% macro %}` or `{% import %}`. When neither
+/// loads them, the errors shown are those of the dialect the templates look written for.
+fn choose_zola_engine(
+    sources: &[TemplateSource],
+    shown_names: &HashMap<String, String>,
+    loaded: tera::TeraResult<()>,
+    functions: &Arc<ZolaFunctions>,
+) -> Result<(Dialect, Option<Tera1>)> {
+    let looks_tera1 = sources.iter().any(|s| zola_tera1::looks_like_tera1(&s.text));
+    if loaded.is_ok() && !looks_tera1 {
+        return Ok((Dialect::ZolaTera2, None));
+    }
+    // Tera 1 has no fallback names: the site's template replaces its theme's of the same name.
+    let templates: Vec<(String, String)> = sources
+        .iter()
+        .map(|s| {
+            let name = s.name.strip_prefix(THEME_PREFIX).unwrap_or(&s.name);
+            (name.to_owned(), s.text.clone())
+        })
+        .collect();
+    match (Tera1::load(&templates, functions), loaded) {
+        (Ok(tera1), _) => Ok((Dialect::ZolaTera1, Some(tera1))),
+        (Err(_), Ok(())) => Ok((Dialect::ZolaTera2, None)),
+        (Err(err), Err(_)) if looks_tera1 => {
+            let shown = |name: &str| {
+                shown_names
+                    .get(name)
+                    .or_else(|| shown_names.get(&format!("{THEME_PREFIX}{name}")))
+                    .cloned()
+                    .unwrap_or_else(|| format!("templates/{name}"))
+            };
+            let empty = Tera1::empty();
+            Err(empty.error(shown, &err, "loading the templates"))
+        }
+        (Err(_), Err(err)) => Err(template_error(shown_names, &err, "loading the templates")),
     }
 }
 

@@ -495,7 +495,7 @@ pub(crate) fn filter(name: &str, input: &Json, args: &Args) -> Result<Json, Stri
         "regex_replace" => {
             let pattern = must_string(args, "pattern")?;
             let replacement = must_string(args, "rep")?;
-            let regex = fancy_regex::Regex::new(pattern)
+            let regex = regex::Regex::new(pattern)
                 .map_err(|err| format!("`{pattern}` is not a valid regular expression: {err}"))?;
             Ok(Json::String(
                 regex.replace_all(&text_of(input), replacement).into_owned(),

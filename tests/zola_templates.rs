@@ -83,7 +83,11 @@ fn home_pages_use_zola_s_functions_and_filters(site: &Site) {
         "<p class=\"hash\">22d8ac3da84fd3286df0f8a45da962c271967e5287c93da1f4fb0254025f7a86</p>",
     );
     has(main, "<p class=\"where\">/ https://example.com/</p>");
-    has(&home, "Lan Nguyễn · 2 languages · default en</footer>");
+    // config.languages holds the other languages, as Zola serializes it.
+    has(
+        &home,
+        "Lan Nguyễn · default en · also vi: Ghi chép miền Tây</footer>",
+    );
 
     let home = site.public("vi/index.html");
     has(&home, "<html lang=\"vi\">");
@@ -122,6 +126,10 @@ fn home_pages_use_zola_s_functions_and_filters(site: &Site) {
     // num_format in Vietnamese groups thousands with dots.
     has(main, "<td>Cần Thơ</td><td>1.258.000</td>");
     has(main, "<p class=\"where\">/vi/ https://example.com/vi/</p>");
+    has(
+        &home,
+        "Lan Nguyễn · default en · also en: Mekong Delta Notes</footer>",
+    );
 }
 
 fn pages_get_zola_s_page_fields(site: &Site) {

@@ -392,20 +392,25 @@ pub(crate) fn taxonomy_value(config: &Config, content: &Content, index: usize, t
     Value::from(map)
 }
 
-/// Zola's `config` in one language: the file's keys, with the title and description of
-/// that language, and `languages` by code.
+/// Zola's `config` in one language (its `Config::serialize`): the title, description, feeds
+/// and taxonomies of that language, and in `languages` the options of the *other* languages.
 #[derive(Serialize)]
 struct ConfigView<'a> {
+    /// Without the trailing slash mekong keeps on it.
     base_url: &'a str,
+    mode: &'static str,
     title: &'a str,
     description: &'a str,
     default_language: &'a str,
     languages: BTreeMap<&'a str, LanguageView<'a>>,
+    generate_feed: bool,
     generate_feeds: bool,
     feed_filenames: Vec<&'static str>,
     taxonomies: Vec<TaxonomyEntry<'a>>,
     author: Option<&'a str>,
     build_search_index: bool,
+    generate_sitemap: bool,
+    generate_robots_txt: bool,
     extra: &'a toml::Table,
 }
 
@@ -414,7 +419,26 @@ struct LanguageView<'a> {
     title: &'a str,
     description: &'a str,
     generate_feeds: bool,
+    feed_filenames: Vec<&'static str>,
     build_search_index: bool,
+    taxonomies: Vec<TaxonomyEntry<'a>>,
+    translations: BTreeMap<&'a str, &'a str>,
+}
+
+fn taxonomy_entries<'a>(config: &'a Config, language: &crate::config::Language) -> Vec<TaxonomyEntry<'a>> {
+    language
+        .taxonomies
+        .iter()
+        .map(|&t| {
+            let taxonomy = &config.taxonomies[t];
+            TaxonomyEntry {
+                name: &taxonomy.name,
+                paginate_by: taxonomy.paginate_by,
+                feed: taxonomy.feed,
+                render: taxonomy.render,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -436,41 +460,41 @@ pub(crate) fn config_value(config: &Config, lang: usize) -> Value {
     }
     Value::from_serializable(&ConfigView {
         base_url: config.base_url.trim_end_matches('/'),
+        mode: "build",
         title: &language.title,
         description: &language.description,
         default_language: &config.default_language().code,
         languages: config
             .languages
             .iter()
-            .map(|l| {
+            .filter(|other| other.code != language.code)
+            .map(|other| {
                 (
-                    l.code.as_str(),
+                    other.code.as_str(),
                     LanguageView {
-                        title: &l.title,
-                        description: &l.description,
-                        generate_feeds: l.generate_feeds,
-                        build_search_index: l.build_search_index,
+                        title: &other.title,
+                        description: &other.description,
+                        generate_feeds: other.generate_feeds,
+                        feed_filenames: feed_filenames.clone(),
+                        build_search_index: other.build_search_index,
+                        taxonomies: taxonomy_entries(config, other),
+                        translations: other
+                            .translations
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v.as_str()))
+                            .collect(),
                     },
                 )
             })
             .collect(),
+        generate_feed: language.generate_feeds,
         generate_feeds: language.generate_feeds,
         feed_filenames,
-        taxonomies: language
-            .taxonomies
-            .iter()
-            .map(|&t| {
-                let taxonomy = &config.taxonomies[t];
-                TaxonomyEntry {
-                    name: &taxonomy.name,
-                    paginate_by: taxonomy.paginate_by,
-                    feed: taxonomy.feed,
-                    render: taxonomy.render,
-                }
-            })
-            .collect(),
+        taxonomies: taxonomy_entries(config, language),
         author: config.author.as_deref(),
         build_search_index: language.build_search_index,
+        generate_sitemap: config.generate_sitemap,
+        generate_robots_txt: config.generate_robots_txt,
         extra: &config.extra,
     })
 }

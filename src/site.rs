@@ -262,6 +262,9 @@ pub struct BuildCache {
     /// That tree with new texts for the next build, and the pages whose text changed: set
     /// when a change touched nothing but the text of pages and sections.
     patched: Option<(Content, Vec<PageId>)>,
+    /// Every copy Zola's `resize_image` made while serving, by output path: a page taken from
+    /// the last build does not ask for its copies again.
+    processed_images: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// A page's template values: the whole page, and the page as lists show it.
@@ -379,6 +382,7 @@ impl Default for BuildCache {
             i18n: None,
             content: None,
             patched: None,
+            processed_images: Default::default(),
         }
     }
 }
@@ -702,7 +706,7 @@ fn render_into(
 
     // Writing as it renders: every path is known before anything is rendered, so collisions
     // and whatever stands in the way are found before a single file is written.
-    let writer = match output {
+    let mut writer = match output {
         Some(dir) if errors.is_empty() => {
             let mut listed: Vec<(String, String)> = jobs
                 .iter()
@@ -751,6 +755,20 @@ fn render_into(
     let JobRenderer {
         records, rendered, ..
     } = job_renderer;
+    let mut processed = renderer.processed_images();
+    if cache.retain {
+        cache.processed_images.extend(processed);
+        processed = cache.processed_images.clone().into_iter().collect();
+    }
+    let processed: Vec<OutputFile> = processed
+        .into_iter()
+        .filter(|(_, cached)| cached.is_file())
+        .map(|(path, cached)| OutputFile {
+            source: format!("resize_image() ({})", shown(&cached)),
+            path,
+            bytes: Bytes::Copy(cached),
+        })
+        .collect();
     let mut leftovers = Leftovers::default();
     leftovers.keep(previous);
     leftovers.keep(renderer);
@@ -767,6 +785,16 @@ fn render_into(
         Err(err) => errors.extend(err.diagnostics),
     }
     files.extend(index.files(&mut cache.analysis));
+    match &mut writer {
+        Some(writer) => {
+            for file in &processed {
+                if let Err(err) = writer.add(file) {
+                    errors.extend(err.diagnostics);
+                }
+            }
+        }
+        None => files.extend(processed),
+    }
     let written = match writer {
         Some(writer) if errors.is_empty() => Some(writer.commit()?),
         Some(writer) => {

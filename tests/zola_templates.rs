@@ -303,6 +303,42 @@ fn taxonomies_list_their_terms_and_pages(site: &Site) {
     );
 }
 
+/// Width and height of the PNG file at `path` below public/, from its header.
+fn png_size(site: &Site, path: &str) -> (u32, u32) {
+    let bytes = std::fs::read(site.root().join("public").join(path)).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG", "{path} is a PNG file");
+    let number = |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    (number(16), number(20))
+}
+
+/// The output path of the image an `<img class="{class}" src="…">` shows.
+fn image_path(html: &str, class: &str) -> String {
+    let start = html
+        .find(&format!("<img class=\"{class}\" src=\"https://example.com/"))
+        .unwrap_or_else(|| panic!("no {class} image in {html}"));
+    let rest = &html[start..];
+    let src = &rest[rest.find("https://example.com/").unwrap() + "https://example.com/".len()..];
+    src[..src.find('"').unwrap()].to_owned()
+}
+
+fn resized_images_are_written_at_the_size_asked_for(site: &Site) {
+    // fit: 40 × 20 into 10 × 10 keeps the ratio.
+    let page = site.public("blog/mangroves/index.html");
+    let thumb = image_path(&page, "thumb");
+    assert!(
+        thumb.starts_with("processed_images/") && thumb.ends_with(".png"),
+        "{thumb}"
+    );
+    has(&page, "width=\"10\" height=\"5\" data-original=\"40x20\"");
+    assert_eq!(png_size(site, &thumb), (10, 5));
+    // fill, Zola's default: cropped to exactly 8 × 8.
+    let home = site.public("index.html");
+    let square = image_path(&home, "square");
+    has(&home, "width=\"8\" height=\"8\" alt=\"\">");
+    assert_eq!(png_size(site, &square), (8, 8));
+    assert_ne!(thumb, square);
+}
+
 fn only_the_site_s_own_files_are_written(site: &Site) {
     // mekong's theme (its style sheets, fonts and search page) stays out of a Zola site.
     assert!(site.exists("style.css"));
@@ -336,6 +372,11 @@ fn a_zola_0_23_site_s_taxonomy_templates_get_terms_and_pages() {
 #[test]
 fn a_zola_0_23_site_gets_none_of_mekong_s_theme() {
     only_the_site_s_own_files_are_written(&built("zola-tera2"));
+}
+
+#[test]
+fn a_zola_0_23_site_s_templates_resize_images() {
+    resized_images_are_written_at_the_size_asked_for(&built("zola-tera2"));
 }
 
 #[test]
@@ -388,6 +429,11 @@ fn a_zola_0_22_site_s_taxonomy_templates_get_terms_and_pages() {
 #[test]
 fn a_zola_0_22_site_gets_none_of_mekong_s_theme() {
     only_the_site_s_own_files_are_written(&built("zola-tera1"));
+}
+
+#[test]
+fn a_zola_0_22_site_s_templates_resize_images() {
+    resized_images_are_written_at_the_size_asked_for(&built("zola-tera1"));
 }
 
 #[test]

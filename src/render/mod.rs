@@ -107,6 +107,7 @@ impl Renderer {
             config: config.clone(),
             asset_hashes,
             data: None,
+            processed: Default::default(),
         });
         if dialect.is_zola() {
             register_zola_functions(&mut tera, &zola_functions);
@@ -149,6 +150,15 @@ impl Renderer {
         })
     }
 
+    /// The images Zola's `resize_image` made so far: output path, cached file.
+    pub fn processed_images(&self) -> Vec<(String, std::path::PathBuf)> {
+        self.zola_functions
+            .processed
+            .lock()
+            .map(|made| made.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+
     /// The template API the site's templates are written for.
     pub fn dialect(&self) -> Dialect {
         self.dialect
@@ -173,6 +183,7 @@ impl Renderer {
                 config: self.zola_functions.config.clone(),
                 asset_hashes: self.zola_functions.asset_hashes.clone(),
                 data: Some(data),
+                processed: self.zola_functions.processed.clone(),
             });
             register_zola_functions(&mut self.tera, &self.zola_functions);
             if let Some(tera1) = &mut self.tera1 {
@@ -782,6 +793,7 @@ fn register_zola_functions(tera: &mut Tera, functions: &ZolaFunctions) {
         config: functions.config.clone(),
         asset_hashes: functions.asset_hashes.clone(),
         data: functions.data.clone(),
+        processed: functions.processed.clone(),
     });
     for name in zola_functions::FUNCTIONS {
         let functions = shared.clone();

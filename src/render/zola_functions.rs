@@ -31,6 +31,7 @@ pub(crate) const FUNCTIONS: &[&str] = &[
     "get_hash",
     "now",
     "trans",
+    "resize_image",
 ];
 
 /// What Zola's functions read: the configuration, the static files' hashes, and, once the
@@ -39,6 +40,9 @@ pub(crate) struct ZolaFunctions {
     pub(crate) config: Arc<Config>,
     pub(crate) asset_hashes: Arc<HashMap<String, String>>,
     pub(crate) data: Option<Arc<SiteData>>,
+    /// Images `resize_image` made, by output path (`processed_images/…`), with their cached
+    /// file: the build copies them into the output.
+    pub(crate) processed: Arc<std::sync::Mutex<std::collections::BTreeMap<String, PathBuf>>>,
 }
 
 fn string<'a>(args: &'a Args, name: &str) -> Result<Option<&'a str>, String> {
@@ -73,6 +77,7 @@ impl ZolaFunctions {
             "get_hash" => self.hash(args).map(Value::from),
             "now" => now(args),
             "trans" => self.trans(args).map(Value::from),
+            "resize_image" => self.resize_image(args),
             _ => Err(format!("`{name}` is not one of Zola's functions")),
         };
         answer.map_err(|message| format!("{name}(): {message}"))
@@ -352,6 +357,56 @@ impl ZolaFunctions {
         } else {
             Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
         }
+    }
+
+    /// Zola's `resize_image`: the resized copy's `url`, `static_path`, `width`, `height`,
+    /// `orig_width` and `orig_height`; the copy is written to `processed_images/`.
+    fn resize_image(&self, args: &Args) -> Result<Value, String> {
+        let path = must_string(args, "path")?;
+        let op_name = string(args, "op")?.unwrap_or("fill");
+        let op = crate::images::ResizeOp::parse(op_name)
+            .ok_or_else(|| format!("op `{op_name}` is not one of scale, fit_width, fit_height, fit, fill"))?;
+        let size = |name: &str| -> Result<Option<u32>, String> {
+            match args.get(name) {
+                None | Some(Json::Null) => Ok(None),
+                Some(value) => value
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(Some)
+                    .ok_or_else(|| format!("`{name}` must be a whole number of pixels, not {value}")),
+            }
+        };
+        let quality = match args.get("quality") {
+            None | Some(Json::Null) => 75,
+            Some(value) => value
+                .as_u64()
+                .filter(|q| (1..=100).contains(q))
+                .ok_or_else(|| format!("`quality` must be between 1 and 100, not {value}"))?
+                as u8,
+        };
+        let format = string(args, "format")?.unwrap_or("auto");
+        let file = self.find_file(path)?;
+        let made = crate::images::process(
+            &self.config.root,
+            &file,
+            op,
+            (size("width")?, size("height")?),
+            format,
+            quality,
+        )
+        .map_err(|err| format!("`{path}`: {err}"))?;
+        let output = format!("processed_images/{}", made.name);
+        if let Ok(mut processed) = self.processed.lock() {
+            processed.insert(output.clone(), made.cached.clone());
+        }
+        Ok(Value::from_serializable(&serde_json::json!({
+            "url": self.config.permalink(&output),
+            "static_path": format!("static/{output}"),
+            "width": made.width,
+            "height": made.height,
+            "orig_width": made.orig_width,
+            "orig_height": made.orig_height,
+        })))
     }
 
     /// A string of Zola's `[translations]` (or `[languages.<code>.translations]`).

@@ -71,6 +71,10 @@ fn home_pages_use_zola_s_functions_and_filters(site: &Site) {
         main,
         "<table class=\"data\"><tr><td>Cần Thơ</td><td>1,258,000</td></tr><tr><td>Bến Tre</td><td>1,299,000</td></tr></table>",
     );
+    has(
+        main,
+        "<p class=\"data-files\">Cần Thơ – Vĩnh Long: 45; 05:00, 300</p>",
+    );
     has(main, "<p class=\"encoded\">TWVrb25n Mekong</p>");
     has(main, "<p class=\"replaced\">Travel [notes] from the delta</p>");
     has(
@@ -345,6 +349,16 @@ fn only_the_site_s_own_files_are_written(site: &Site) {
     assert!(!site.exists("css/style.css"));
     assert!(!site.exists("js/search.js"));
     assert!(!site.exists("search/index.html"));
+    // Zola's built-in redirect page.
+    let alias = site.public("old-market/index.html");
+    has(
+        &alias,
+        "<link rel=\"canonical\" href=\"https://example.com/blog/floating-market/\">",
+    );
+    has(
+        &alias,
+        "<meta http-equiv=\"refresh\" content=\"0; url=https://example.com/blog/floating-market/\">",
+    );
     // Without a 404.html of its own, the site gets Zola's built-in one.
     has(&site.public("404.html"), "<title>404 Not Found</title>");
 }
@@ -481,4 +495,29 @@ fn a_failed_call_in_a_tera_1_template_names_the_template_and_the_call_s_place() 
         stderr.contains("trans(): there is no translation `more` for `en`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn load_data_reads_nothing_outside_the_site_and_nothing_from_the_network() {
+    let site = Site::fixture("zola-tera2");
+    let index = std::fs::read_to_string(site.root().join("templates/index.html")).unwrap();
+    site.write(
+        "templates/index.html",
+        &index.replace("path=\"data/provinces.csv\"", "path=\"../../etc/passwd\""),
+    );
+    let stderr = site.build_fails();
+    assert!(stderr.contains("templates/index.html:"), "{stderr}");
+    assert!(
+        stderr.contains("load_data(): `../../etc/passwd` leads out of the site folder"),
+        "{stderr}"
+    );
+    site.write(
+        "templates/index.html",
+        &index.replace(
+            "path=\"data/provinces.csv\"",
+            "url=\"https://example.org/data.csv\"",
+        ),
+    );
+    let stderr = site.build_fails();
+    assert!(stderr.contains("load_data(): `url` is not supported"), "{stderr}");
 }

@@ -67,6 +67,8 @@ pub struct Rendering {
     /// they hold, the last build's job records): the preview server frees it after the reload
     /// event is sent, off the path from save to reload.
     pub leftovers: Leftovers,
+    /// Which template API the pages were rendered with.
+    pub dialect: Dialect,
 }
 
 /// Memory to free later, on any thread.
@@ -822,6 +824,7 @@ fn render_into(
         rendered,
         written,
         leftovers,
+        dialect,
     })
 }
 

@@ -521,3 +521,21 @@ fn load_data_reads_nothing_outside_the_site_and_nothing_from_the_network() {
     let stderr = site.build_fails();
     assert!(stderr.contains("load_data(): `url` is not supported"), "{stderr}");
 }
+
+#[test]
+fn check_says_which_templates_render_a_zola_site() {
+    for (fixture, engine) in [
+        ("zola-tera2", "Zola 0.23 (Tera 2)"),
+        ("zola-tera1", "Zola 0.22 (Tera 1)"),
+    ] {
+        let site = Site::fixture(fixture);
+        let output = site.mekong(&["check"]);
+        let stderr =
+            String::from_utf8_lossy(&output.stderr).into_owned() + &String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stderr.contains(&format!("templates: the site's own, as {engine} renders them")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("has no name in vi"), "{stderr}");
+    }
+}

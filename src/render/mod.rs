@@ -5,6 +5,7 @@ pub mod deps;
 mod hash_serializer;
 pub(crate) mod views;
 pub mod zola;
+mod zola_filters;
 mod zola_functions;
 mod zola_tera1;
 
@@ -806,17 +807,14 @@ fn register_zola_functions(tera: &mut Tera, functions: &ZolaFunctions) {
             },
         );
     }
-    for (name, safe) in zola_functions::FILTERS
-        .iter()
-        .chain(zola_functions::TERA1_FILTERS)
-    {
+    for (name, safe) in zola_filters::FILTERS.iter().chain(zola_filters::TERA1_FILTERS) {
         tera.register_filter(
             *name,
             move |value: Value, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
                 let input =
                     serde_json::to_value(&value).map_err(|err| tera::Error::message(err.to_string()))?;
-                let output = zola_functions::filter(name, &input, &json_args(&kwargs))
-                    .map_err(tera::Error::message)?;
+                let output =
+                    zola_filters::filter(name, &input, &json_args(&kwargs)).map_err(tera::Error::message)?;
                 Ok(match (output, *safe) {
                     (serde_json::Value::String(html), true) => Value::safe_string(&html),
                     (output, _) => Value::from_serializable(&output),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use crate::error::{Diagnostic, Error};
+use crate::render::zola_filters;
 use crate::render::zola_functions::{self, ZolaFunctions};
 
 pub(crate) struct Tera1 {
@@ -175,7 +176,7 @@ struct ZolaFilter {
 impl tera1::Filter for ZolaFilter {
     fn filter(&self, value: &Json, args: &HashMap<String, Json>) -> tera1::Result<Json> {
         let args: zola_functions::Args = args.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-        zola_functions::filter(self.name, value, &args).map_err(tera1::Error::msg)
+        zola_filters::filter(self.name, value, &args).map_err(tera1::Error::msg)
     }
 
     fn is_safe(&self) -> bool {
@@ -193,7 +194,7 @@ fn register(tera: &mut tera1::Tera, functions: &Arc<ZolaFunctions>) {
         });
     }
     // Tera 1 has the others of TERA1_FILTERS built in.
-    for (name, safe) in zola_functions::FILTERS {
+    for (name, safe) in zola_filters::FILTERS {
         tera.register_filter(name, ZolaFilter { name, safe: *safe });
     }
 }

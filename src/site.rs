@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::config::{AnchorLinks, Config};
-use crate::content::{Content, LoadOptions, PageId, SectionId};
+use crate::content::{Content, LoadOptions, PageId, SectionId, TextChanges};
 use crate::error::{Diagnostic, Error, Result, collect_all};
 use crate::i18n::I18n;
 use crate::jobs;
@@ -255,6 +255,8 @@ pub struct BuildCache {
     analysis: crate::search::AnalysisCache,
     /// The last output of each template and feed job by output path, with what it read.
     jobs: HashMap<String, JobRecord>,
+    /// The hash of each site value of the last build, by `ValueId`.
+    value_hashes: Vec<u64>,
     /// The template values of every page by its path, with what they were made from.
     values: HashMap<String, PageValues>,
     /// The UI strings, read again only when a `.ftl` file or config.toml changes.
@@ -263,7 +265,7 @@ pub struct BuildCache {
     content: Option<Arc<Content>>,
     /// That tree with new texts for the next build, and the pages whose text changed: set
     /// when a change touched nothing but the text of pages and sections.
-    patched: Option<(Content, Vec<PageId>)>,
+    patched: Option<(Content, TextChanges)>,
     /// Every copy Zola's `resize_image` made while serving, by output path: a page taken from
     /// the last build does not ask for its copies again.
     processed_images: std::collections::BTreeMap<String, PathBuf>,
@@ -290,13 +292,13 @@ fn page_values(
     dialect: Dialect,
     cache: &mut HashMap<String, PageValues>,
     retain: bool,
-    changed_texts: Option<&[PageId]>,
+    changed_texts: Option<&TextChanges>,
 ) -> Vec<PageValues> {
     let previous = std::mem::take(cache);
     let values: Vec<PageValues> = (0..content.pages.len() as u32)
         .into_par_iter()
         .map(|i| {
-            if changed_texts.is_some_and(|changed| !changed.contains(&PageId(i)))
+            if changed_texts.is_some_and(|changed| !changed.has_page(PageId(i)))
                 && let Some(known) = previous.get(&content.page(PageId(i)).path)
             {
                 return known.clone();
@@ -380,6 +382,7 @@ impl Default for BuildCache {
             link_targets: 0,
             analysis: Default::default(),
             jobs: HashMap::new(),
+            value_hashes: Vec::new(),
             values: HashMap::new(),
             i18n: None,
             content: None,
@@ -556,6 +559,7 @@ fn render_into(
         &renderer,
         cache,
         &images,
+        changed_texts.as_ref(),
     ));
     timings.mark("markdown");
     errors.extend(check_anchors(&config, &content));
@@ -563,7 +567,8 @@ fn render_into(
     // A one-time build makes the search index now, before it lets go of the pages' text; the
     // preview server makes it on a thread of its own while the pages render (below).
     let (word_counts, readings, made) = if cache.retain {
-        let readings = crate::search::read_pages(&config, &content, &mut cache.analysis);
+        let readings =
+            crate::search::read_pages(&config, &content, &mut cache.analysis, changed_texts.as_ref());
         (readings.word_counts.clone(), Some(readings), Vec::new())
     } else {
         let analysis = crate::search::analyze(&config, &content, &i18n);
@@ -605,7 +610,7 @@ fn render_into(
         dialect,
         &mut cache.values,
         cache.retain,
-        changed_texts.as_deref(),
+        changed_texts.as_ref(),
     );
     timings.mark("page values");
     let page_hashes: Vec<u64> = values.iter().map(|v| v.page_hash).collect();
@@ -647,6 +652,21 @@ fn render_into(
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let previous = std::mem::take(&mut cache.jobs);
     let value_hashes = crate::render::deps::ValueHashes::new(&data, &page_hashes, &list_hashes);
+    // In a save that changed only texts the tree keeps its shape, so values keep their places.
+    let changed_values: Option<Vec<bool>> = changed_texts
+        .as_ref()
+        .filter(|_| cache.value_hashes.len() == value_hashes.by_id().len())
+        .map(|_| {
+            cache
+                .value_hashes
+                .iter()
+                .zip(value_hashes.by_id())
+                .map(|(before, now)| before != now)
+                .collect()
+        });
+    if cache.retain {
+        cache.value_hashes = value_hashes.by_id().to_vec();
+    }
     timings.mark("jobs list");
     let job_renderer = JobRenderer {
         renderer: &renderer,
@@ -659,6 +679,7 @@ fn render_into(
             codes: &codes,
         },
         previous: &previous,
+        changed_values: changed_values.as_deref(),
         records: Mutex::new(Vec::new()),
         rendered: Mutex::new(Vec::new()),
     };
@@ -735,8 +756,11 @@ fn render_into(
     let outputs: Vec<Result<Option<OutputFile>>> = jobs
         .par_iter()
         .map(|job| {
-            let (path, text) = render_job(&job_renderer, &data, job)?;
             let expected = job.output_path(&config, &content);
+            let (path, text) = match job_renderer.unchanged(&expected) {
+                Some(text) => (expected.clone(), text),
+                None => render_job(&job_renderer, &data, job)?,
+            };
             if path != expected {
                 return Err(Error::new(Diagnostic::error(
                     job.source(&config, &content),
@@ -876,6 +900,9 @@ impl SearchIndex {
     }
 }
 
+/// Renders the Markdown of every page and section, taking from `cache` what was rendered from
+/// the same text. With `changed` (a text-only save: the tree is the last build's), only those
+/// pages and sections are rendered; the others keep the rendering they carry.
 fn render_markdown(
     config: &Config,
     content: &mut Content,
@@ -883,12 +910,16 @@ fn render_markdown(
     renderer: &Renderer,
     cache: &mut BuildCache,
     images: &[Vec<crate::images::Responsive>],
+    changed: Option<&TextChanges>,
 ) -> Vec<Diagnostic> {
     let content_ref: &Content = content;
-    let link_targets = link_fingerprint(config, content_ref);
-    if link_targets != cache.link_targets {
-        cache.markdown.clear();
-        cache.link_targets = link_targets;
+    // A text-only save moves no page, so the link targets are the last build's.
+    if changed.is_none() {
+        let link_targets = link_fingerprint(config, content_ref);
+        if link_targets != cache.link_targets {
+            cache.markdown.clear();
+            cache.link_targets = link_targets;
+        }
     }
     let previous = &cache.markdown;
     let no_images = Vec::new();
@@ -930,26 +961,34 @@ fn render_markdown(
         };
         (key, markdown.render(body, &cx), false)
     };
-    let pages: Vec<(u64, Rendered, bool)> = content_ref
+    let pages: Vec<Option<(u64, Rendered, bool)>> = content_ref
         .pages
         .par_iter()
         .zip(images.par_iter())
-        .map(|(p, images)| {
-            let links = anchor_links(p.section);
-            render(&p.body, &p.file.shown_as, p.body_line, p.file.lang, images, links)
+        .enumerate()
+        .map(|(i, (p, images))| {
+            changed.is_none_or(|c| c.has_page(PageId(i as u32))).then(|| {
+                let links = anchor_links(p.section);
+                render(&p.body, &p.file.shown_as, p.body_line, p.file.lang, images, links)
+            })
         })
         .collect();
-    let sections: Vec<(u64, Rendered, bool)> = content_ref
+    let sections: Vec<Option<(u64, Rendered, bool)>> = content_ref
         .sections
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            let links = anchor_links(SectionId(i as u32));
-            render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images, links)
+            changed
+                .is_none_or(|c| c.has_section(SectionId(i as u32)))
+                .then(|| {
+                    let links = anchor_links(SectionId(i as u32));
+                    render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images, links)
+                })
         })
         .collect();
     // Only renders without errors are kept: a broken page is rendered (and reported) again.
-    // Entries that were reused move to the new cache as they are; only new renders are copied.
+    // Entries that were reused (or not looked at) move to the new cache as they are; only new
+    // renders are copied.
     let mut old = std::mem::take(&mut cache.markdown);
     if cache.retain {
         let keys = content_ref
@@ -964,18 +1003,21 @@ fn render_markdown(
                     .map(|s| (s.shown_as(), s.lang))
                     .zip(&sections),
             );
-        for (key, (hash, rendered, reused)) in keys {
-            if *reused {
-                if let Some(entry) = old.remove(&key) {
-                    cache.markdown.insert(key, entry);
+        for (key, made) in keys {
+            match made {
+                Some((hash, rendered, false)) => {
+                    if rendered.errors.is_empty() {
+                        cache.markdown.insert(key, (*hash, rendered.clone()));
+                    }
                 }
-            } else if rendered.errors.is_empty() {
-                cache.markdown.insert(key, (*hash, rendered.clone()));
+                None | Some((_, _, true)) => {
+                    if let Some(entry) = old.remove(&key) {
+                        cache.markdown.insert(key, entry);
+                    }
+                }
             }
         }
     }
-    let pages = pages.into_iter().map(|(_, r, _)| r);
-    let sections = sections.into_iter().map(|(_, r, _)| r);
     let mut errors = Vec::new();
     let mut keep = |mut rendered: Rendered| {
         for diagnostic in std::mem::take(&mut rendered.errors) {
@@ -985,11 +1027,15 @@ fn render_markdown(
         }
         rendered
     };
-    for (page, rendered) in content.pages.iter_mut().zip(pages) {
-        page.rendered = keep(rendered);
+    for (page, made) in content.pages.iter_mut().zip(pages) {
+        if let Some((_, rendered, _)) = made {
+            page.rendered = keep(rendered);
+        }
     }
-    for (section, rendered) in content.sections.iter_mut().zip(sections) {
-        section.rendered = keep(rendered);
+    for (section, made) in content.sections.iter_mut().zip(sections) {
+        if let Some((_, rendered, _)) = made {
+            section.rendered = keep(rendered);
+        }
     }
     errors
 }

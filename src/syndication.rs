@@ -58,20 +58,26 @@ fn newest(content: &Content, pages: &[PageId]) -> Option<Date> {
 /// A hash of everything a feed shows: its own fields and, for each entry, what `atom` and
 /// `rss` write of the page (title, address, dates, authors, description, the entry's HTML).
 pub fn feed_fingerprint(config: &Config, content: &Content, feed: &Feed<'_>) -> u64 {
+    use std::hash::Hash;
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    hasher.update(format!("{feed:?}").as_bytes());
+    (
+        feed.title,
+        feed.description,
+        feed.lang,
+        feed.html_path,
+        &feed.pages,
+    )
+        .hash(&mut hasher);
     for id in &feed.pages {
         let page = content.page(*id);
-        let dates = format!("{:?}\0{:?}", page.meta.date, page.meta.updated);
+        (page.meta.date, page.meta.updated, page.meta.authors.len()).hash(&mut hasher);
         let description = page.meta.description.as_deref().unwrap_or_default();
         let entry = entry_html(config, page);
-        hasher.update(&(page.meta.authors.len() as u64).to_le_bytes());
-        for part in [&page.title, &page.path, &dates, description, &entry]
+        for part in [&page.title, &page.path, description, &entry]
             .into_iter()
             .chain(page.meta.authors.iter().map(String::as_str))
         {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
+            part.hash(&mut hasher);
         }
     }
     hasher.digest()
@@ -181,7 +187,7 @@ pub fn rss(config: &Config, content: &Content, feed: &Feed<'_>, self_path: &str)
 }
 
 /// One URL of the sitemap and its versions in other languages.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct SitemapEntry {
     path: String,
     lastmod: Option<Date>,

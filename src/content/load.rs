@@ -746,6 +746,24 @@ pub struct BodyEdit {
     body_line: usize,
 }
 
+/// The pages and sections (untranslated copies included) whose text a save changed, and
+/// nothing else.
+#[derive(Debug, Default, Clone)]
+pub struct TextChanges {
+    pub pages: Vec<PageId>,
+    pub sections: Vec<SectionId>,
+}
+
+impl TextChanges {
+    pub fn has_page(&self, id: PageId) -> bool {
+        self.pages.contains(&id)
+    }
+
+    pub fn has_section(&self, id: SectionId) -> bool {
+        self.sections.contains(&id)
+    }
+}
+
 impl Content {
     /// When every file at `paths` (`content/news/x.md`) is a page or section of this tree
     /// whose front matter reads as before, their new texts; `None` when any change is more
@@ -791,9 +809,9 @@ impl Content {
     }
 
     /// Puts the texts of `edits` in place (in the pages and sections showing them untranslated
-    /// too) and in `cache`; returns the pages whose text changed.
-    pub fn apply_body_edits(&mut self, edits: Vec<BodyEdit>, cache: &mut ParseCache) -> Vec<PageId> {
-        let mut changed = Vec::new();
+    /// too) and in `cache`; returns the pages and sections whose text changed.
+    pub fn apply_body_edits(&mut self, edits: Vec<BodyEdit>, cache: &mut ParseCache) -> TextChanges {
+        let mut changed = TextChanges::default();
         for edit in edits {
             let own = |file: Option<&SourceFile>| file.is_some_and(|f| f.shown_as == edit.shown_as);
             let originals: Vec<PageId> = (0..self.pages.len() as u32)
@@ -805,7 +823,7 @@ impl Content {
                 if copy || (page.original.is_none() && own(Some(&page.file))) {
                     page.body = edit.body.clone();
                     page.body_line = edit.body_line;
-                    changed.push(PageId(index as u32));
+                    changed.pages.push(PageId(index as u32));
                 }
             }
             let languages: Vec<(String, usize)> = self
@@ -814,7 +832,7 @@ impl Content {
                 .filter(|s| own(s.file.as_ref()))
                 .map(|s| (s.dir.clone(), s.lang))
                 .collect();
-            for section in &mut self.sections {
+            for (index, section) in self.sections.iter_mut().enumerate() {
                 let copy = section.file.is_none()
                     && languages
                         .iter()
@@ -822,6 +840,7 @@ impl Content {
                 if copy || own(section.file.as_ref()) {
                     section.body = edit.body.clone();
                     section.body_line = edit.body_line;
+                    changed.sections.push(SectionId(index as u32));
                 }
             }
             cache

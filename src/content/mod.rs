@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use front_matter::{FrontMatter, SortBy};
-pub use load::{BodyEdit, LoadOptions, ParseCache, Scheduled, ZolaFrontMatter};
+pub use load::{BodyEdit, LoadOptions, ParseCache, Scheduled, TextChanges, ZolaFrontMatter};
 
 use crate::error::Diagnostic;
 use rendered::Rendered;

@@ -28,7 +28,8 @@ pub struct I18n {
     message_ids: Vec<BTreeSet<String>>,
     /// A hash of each message's text (and of the language's terms), to tell which messages an
     /// edit of a `.ftl` file changed.
-    message_versions: Vec<HashMap<String, u64>>,
+    /// Fx-hashed: every template job looks its strings up here on every rebuild.
+    message_versions: Vec<rustc_hash::FxHashMap<String, u64>>,
     /// (message, language) pairs that fell back to the default language, reported once each.
     missing: Mutex<BTreeSet<(String, String)>>,
     /// Problems met while finding the site's `.ftl` files (links not followed).
@@ -63,7 +64,7 @@ impl I18n {
                 Ok((bundle, ids, versions)) => {
                     bundles.push(bundle);
                     message_ids.push(ids);
-                    message_versions.push(versions);
+                    message_versions.push(versions.into_iter().collect());
                 }
                 Err(err) => all_errors.extend(err.diagnostics),
             }

@@ -9,7 +9,7 @@ use tera::{Context, Value};
 use crate::content::{PageId, SectionId};
 use crate::error::Result;
 use crate::jobs::{self, FeedFormat, FeedSource, Job};
-use crate::render::deps::{Read, Versions};
+use crate::render::deps::{Read, ValueHashes, ValueId, Versions};
 use crate::render::views;
 use crate::render::{Renderer, SiteData};
 use crate::syndication::{self, Feed};
@@ -20,6 +20,8 @@ pub(crate) struct JobRecord {
     pub(crate) fingerprint: u64,
     /// What its template functions read, with the version each read had.
     pub(crate) reads: Arc<[(Read, u64)]>,
+    /// The site values in its template context; `None` for a file made without a template.
+    pub(crate) values: Option<Arc<[ValueId]>>,
     pub(crate) text: Arc<str>,
 }
 
@@ -53,13 +55,16 @@ impl JobContext {
         self.context.insert_value(key, value);
     }
 
-    fn fingerprint(&self, hasher: &mut xxhash_rust::xxh3::Xxh3, values: &crate::render::deps::ValueHashes) {
+    /// Feeds every value but `config` to `hasher`; returns the site values met on the way.
+    fn fingerprint(&self, hasher: &mut xxhash_rust::xxh3::Xxh3, values: &ValueHashes) -> Vec<ValueId> {
+        let mut used = Vec::new();
         for key in &self.keys {
             hasher.update(key.as_bytes());
             if let Some(value) = self.context.get(key) {
-                hasher.update(&values.hash(value).to_le_bytes());
+                hasher.update(&values.hash_noting(value, Some(&mut used)).to_le_bytes());
             }
         }
+        used
     }
 }
 
@@ -80,6 +85,9 @@ pub(crate) struct JobRenderer<'a> {
     pub(crate) renderer: &'a Renderer,
     pub(crate) versions: Versions<'a>,
     pub(crate) previous: &'a HashMap<String, JobRecord>,
+    /// In a save that changed only texts (the content tree is the last build's, with the
+    /// same templates, strings and config): which site values changed, by `ValueId`.
+    pub(crate) changed_values: Option<&'a [bool]>,
     /// This build's records, for the next build.
     pub(crate) records: Mutex<Vec<(String, JobRecord)>>,
     pub(crate) rendered: Mutex<Vec<String>>,
@@ -97,7 +105,7 @@ impl JobRenderer<'_> {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(template.as_bytes());
         hasher.update(&self.renderer.template_version(template).to_le_bytes());
-        context.fingerprint(&mut hasher, self.versions.values);
+        let used: Arc<[ValueId]> = context.fingerprint(&mut hasher, self.versions.values).into();
         let fingerprint = hasher.digest();
         if let Some(text) = self.reuse(&path, fingerprint) {
             return Ok((path, text));
@@ -114,7 +122,7 @@ impl JobRenderer<'_> {
                 (read, version)
             })
             .collect();
-        self.keep(&path, fingerprint, reads, &text, true);
+        self.keep(&path, fingerprint, reads, Some(used), &text, true);
         Ok((path, text))
     }
 
@@ -129,7 +137,7 @@ impl JobRenderer<'_> {
             return (path, text);
         }
         let text: Arc<str> = make().into();
-        self.keep(&path, fingerprint, Arc::from(Vec::new()), &text, true);
+        self.keep(&path, fingerprint, Arc::from(Vec::new()), None, &text, true);
         (path, text)
     }
 
@@ -144,14 +152,52 @@ impl JobRenderer<'_> {
         if !current {
             return None;
         }
-        self.keep(path, fingerprint, record.reads.clone(), &record.text, false);
+        let values = record.values.clone();
+        self.keep(
+            path,
+            fingerprint,
+            record.reads.clone(),
+            values,
+            &record.text,
+            false,
+        );
         Some(record.text.clone())
     }
 
-    fn keep(&self, path: &str, fingerprint: u64, reads: Arc<[(Read, u64)]>, text: &Arc<str>, rendered: bool) {
+    /// In a save that changed only texts, the last output of the template job writing `path`
+    /// when none of the site values in its context changed and every read's version holds,
+    /// found without making its context: the rest of a context comes from config, templates
+    /// and the shape of the content tree, which such a save leaves as they were.
+    pub(crate) fn unchanged(&self, path: &str) -> Option<Arc<str>> {
+        let changed = self.changed_values?;
+        let record = self.previous.get(path)?;
+        let values = record.values.as_ref()?;
+        let holds = values.iter().all(|id| changed.get(*id as usize) == Some(&false))
+            && record
+                .reads
+                .iter()
+                .all(|(read, version)| self.versions.of(read) == *version);
+        if !holds {
+            return None;
+        }
+        let (reads, values) = (record.reads.clone(), Some(values.clone()));
+        self.keep(path, record.fingerprint, reads, values, &record.text, false);
+        Some(record.text.clone())
+    }
+
+    fn keep(
+        &self,
+        path: &str,
+        fingerprint: u64,
+        reads: Arc<[(Read, u64)]>,
+        values: Option<Arc<[ValueId]>>,
+        text: &Arc<str>,
+        rendered: bool,
+    ) {
         let record = JobRecord {
             fingerprint,
             reads,
+            values,
             text: text.clone(),
         };
         if let Ok(mut records) = self.records.lock() {
@@ -196,7 +242,7 @@ pub(crate) fn render_job(cx: &JobRenderer<'_>, data: &SiteData, job: &Job) -> Re
         Job::Sitemap => {
             let entries = syndication::sitemap_entries(config, content);
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-            hash_debug(&mut hasher, &entries);
+            std::hash::Hash::hash(&entries, &mut hasher);
             Ok(cx.direct("sitemap.xml".to_owned(), hasher.digest(), || {
                 syndication::sitemap_xml(config, entries)
             }))

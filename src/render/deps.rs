@@ -70,69 +70,76 @@ pub struct Versions<'a> {
 }
 
 impl Versions<'_> {
+    /// The version of what `read` resolves to now. Versions are compared only with earlier
+    /// versions of the same read, so they need to differ only when what it resolves to does.
     pub fn of(&self, read: &Read) -> u64 {
-        let mut hasher = Xxh3::new();
         match read {
             Read::Message { lang, key } => match self.i18n.message_version(*lang, key) {
                 // A missing message falls back to the default language.
-                0 => {
-                    hasher.write_u8(0);
-                    hasher.write_u64(self.i18n.message_version(0, key));
-                }
-                own => hasher.write_u64(own),
+                0 => mix(1, self.i18n.message_version(0, key)),
+                own => own,
             },
             Read::Lookup { path, lang } => match self.data.content.resolve(path, *lang, self.codes) {
-                Some(Target::Page(id)) => {
-                    hasher.write_u8(1);
-                    hasher.write_u64(self.values.hash(&self.data.page_values[id.0 as usize]));
-                }
+                Some(Target::Page(id)) => mix(1, self.values.hash(&self.data.page_values[id.0 as usize])),
                 Some(Target::Section(id)) => {
-                    hasher.write_u8(2);
-                    hasher.write_u64(self.values.hash(&self.data.section_values[id.0 as usize]));
+                    mix(2, self.values.hash(&self.data.section_values[id.0 as usize]))
                 }
-                None => hasher.write_u8(0),
+                None => 0,
             },
-            Read::Link { .. } => hasher.write_u64(self.links),
-            Read::Asset { path } => {
-                hasher.write(
-                    self.asset_hashes
-                        .get(path.as_str())
-                        .map_or("", |h| h.as_str())
-                        .as_bytes(),
-                );
-            }
+            Read::Link { .. } => self.links,
+            Read::Asset { path } => xxhash_rust::xxh3::xxh3_64(
+                self.asset_hashes
+                    .get(path.as_str())
+                    .map_or("", |h| h.as_str())
+                    .as_bytes(),
+            ),
             Read::Taxonomy { kind, lang } => {
                 let found =
                     self.data.content.taxonomies.iter().position(|t| {
                         t.lang == *lang && self.data.config.taxonomies[t.taxonomy].name == *kind
                     });
                 match found.and_then(|index| self.data.taxonomies.get(index)) {
-                    Some(values) => hasher.write_u64(self.values.hash(&values.whole)),
-                    None => hasher.write_u8(0),
+                    Some(values) => mix(3, self.values.hash(&values.whole)),
+                    None => 0,
                 }
             }
-            Read::File { path } => {
+            Read::File { path } => match std::fs::metadata(path) {
                 // A file's size and time of change stand for its bytes.
-                if let Ok(meta) = std::fs::metadata(path) {
-                    hasher.write_u64(meta.len());
+                Ok(meta) => {
                     let modified = meta
                         .modified()
                         .ok()
                         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
-                    hasher.write_u128(modified.map_or(0, |d| d.as_nanos()));
+                    mix(meta.len(), modified.map_or(0, |d| d.as_nanos() as u64))
                 }
-            }
+                Err(_) => 0,
+            },
         }
-        hasher.finish()
     }
 }
+
+/// Folds `next` into `hash`: order matters, and every bit of both reaches every bit of the
+/// result (splitmix64's finaliser).
+fn mix(hash: u64, next: u64) -> u64 {
+    let mut z = hash.rotate_left(23) ^ next ^ 0x9E37_79B9_7F4A_7C15;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// A site value by its place: the page values (by `PageId`), then the list values, then
+/// the section values.
+pub type ValueId = u32;
 
 /// Hashes of template values, with the site's own page, list and section values hashed once
 /// per build: contexts share those values (clones share their maps), so hashing a list page's
 /// context costs its own few fields, not its ten pages again.
 pub struct ValueHashes {
-    /// By the address of a site value's map, which lives as long as the build's `SiteData`.
-    known: std::collections::HashMap<usize, u64>,
+    /// By the address of a site value's map, which lives as long as the build's `SiteData`:
+    /// its hash and its place.
+    known: std::collections::HashMap<usize, (u64, ValueId)>,
+    /// The hash of each site value, by `ValueId`.
+    by_id: Vec<u64>,
 }
 
 impl ValueHashes {
@@ -142,19 +149,29 @@ impl ValueHashes {
         use rayon::prelude::*;
         let pages = data.page_values.iter().zip(page_hashes);
         let lists = data.list_values.iter().zip(list_hashes);
+        let mut by_id: Vec<u64> = page_hashes.iter().chain(list_hashes).copied().collect();
         let mut hashes = ValueHashes {
             known: pages
                 .chain(lists)
-                .filter_map(|(value, hash)| Some((map_address(value)?, *hash)))
+                .enumerate()
+                .filter_map(|(id, (value, hash))| Some((map_address(value)?, (*hash, id as ValueId))))
                 .collect(),
+            by_id: Vec::new(),
         };
         // Sections hold list values: hash them once those are known.
-        let sections: Vec<(usize, u64)> = data
+        let sections: Vec<(Option<usize>, u64)> = data
             .section_values
             .par_iter()
-            .filter_map(|value| Some((map_address(value)?, hashes.hash(value))))
+            .map(|value| (map_address(value), hashes.hash(value)))
             .collect();
-        hashes.known.extend(sections);
+        for (address, hash) in sections {
+            let id = by_id.len() as ValueId;
+            by_id.push(hash);
+            if let Some(address) = address {
+                hashes.known.insert(address, (hash, id));
+            }
+        }
+        hashes.by_id = by_id;
         hashes
     }
 
@@ -162,36 +179,65 @@ impl ValueHashes {
     pub fn structural(value: &Value) -> u64 {
         ValueHashes {
             known: std::collections::HashMap::new(),
+            by_id: Vec::new(),
         }
         .hash(value)
     }
 
+    /// The hash of each site value, by `ValueId`.
+    pub fn by_id(&self) -> &[u64] {
+        &self.by_id
+    }
+
     /// A hash of `value`'s content.
     pub fn hash(&self, value: &Value) -> u64 {
+        self.hash_noting(value, None)
+    }
+
+    /// A hash of `value`'s content; the site values met inside it are added to `used`.
+    pub fn hash_noting(&self, value: &Value, mut used: Option<&mut Vec<ValueId>>) -> u64 {
         if let Some(address) = map_address(value)
-            && let Some(known) = self.known.get(&address)
+            && let Some((hash, id)) = self.known.get(&address)
         {
-            return *known;
+            if let Some(used) = used
+                && !used.contains(id)
+            {
+                used.push(*id);
+            }
+            return *hash;
         }
-        let mut hasher = Xxh3::new();
         if let Some(map) = value.as_map() {
-            hasher.write_u8(b'{');
+            let mut hash = mix(u64::from(b'{'), map.len() as u64);
             for (key, item) in map {
-                std::hash::Hash::hash(key, &mut hasher);
-                hasher.write_u64(self.hash(item));
+                hash = mix(hash, key_hash(key));
+                hash = mix(hash, self.hash_noting(item, used.as_deref_mut()));
             }
+            hash
         } else if let Some(items) = value.as_array() {
-            hasher.write_u8(b'[');
+            let mut hash = mix(u64::from(b'['), items.len() as u64);
             for item in items {
-                hasher.write_u64(self.hash(item));
+                hash = mix(hash, self.hash_noting(item, used.as_deref_mut()));
             }
+            hash
         } else if let Some(text) = value.as_str() {
-            hasher.write_u8(if value.is_safe() { b'S' } else { b's' });
-            hasher.write(text.as_bytes());
+            let seed = if value.is_safe() { b'S' } else { b's' };
+            xxhash_rust::xxh3::xxh3_64_with_seed(text.as_bytes(), u64::from(seed))
         } else {
+            let mut hasher = Xxh3::new();
             hash_value(&mut hasher, value);
+            hasher.finish()
         }
-        hasher.finish()
+    }
+}
+
+fn key_hash(key: &tera::value::Key<'_>) -> u64 {
+    match key.as_str() {
+        Some(text) => xxhash_rust::xxh3::xxh3_64(text.as_bytes()),
+        None => {
+            let mut hasher = Xxh3::new();
+            std::hash::Hash::hash(key, &mut hasher);
+            hasher.finish()
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::{Content, Page, PageId};
+use crate::content::{Content, Page, PageId, TextChanges};
 use crate::i18n::I18n;
 use tokenize::tokenize_with;
 
@@ -158,13 +158,13 @@ fn shard_of(term: &str) -> String {
 
 /// Ascending doc numbers as space-separated gaps: `3 2 10` is docs 3, 5, 15.
 fn gaps(docs: &[u32]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(docs.len() * 3);
     let mut last = 0;
     for (i, doc) in docs.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(&(doc - last).to_string());
+        push_number(&mut out, doc - last);
         last = *doc;
     }
     out
@@ -172,20 +172,38 @@ fn gaps(docs: &[u32]) -> String {
 
 /// Postings `doc:weight` as gaps, `:weight` left out when it is 1.
 fn weighted_gaps(postings: &[(u32, u32)]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(postings.len() * 3);
     let mut last = 0;
     for (i, (doc, weight)) in postings.iter().enumerate() {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(&(doc - last).to_string());
+        push_number(&mut out, doc - last);
         if *weight != 1 {
             out.push(':');
-            out.push_str(&weight.to_string());
+            push_number(&mut out, *weight);
         }
         last = *doc;
     }
     out
+}
+
+/// Writes `n` in decimal, without the formatting machinery: these lists hold millions of
+/// numbers, and a preview rebuilds a language's lists on every save.
+fn push_number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for digit in &digits[start..] {
+        out.push(char::from(*digit));
+    }
 }
 
 #[derive(Default, Serialize)]
@@ -211,6 +229,8 @@ pub struct Analysis {
 #[derive(Default)]
 pub struct AnalysisCache {
     pages: HashMap<u64, PageAnalysis>,
+    /// The last reading of each page, by `PageId`, with its key.
+    last: Vec<(u64, PageAnalysis)>,
     /// Each language's index files.
     pub languages: IndexCache,
 }
@@ -250,7 +270,7 @@ pub fn analyze_cached(
     i18n: &I18n,
     cache: &mut AnalysisCache,
 ) -> Analysis {
-    let pages = read_pages(config, content, cache);
+    let pages = read_pages(config, content, cache, None);
     let word_counts = pages.word_counts.clone();
     let files = build_index(config, content, i18n, pages, &mut cache.languages);
     Analysis { word_counts, files }
@@ -269,14 +289,27 @@ pub struct PageReadings {
 pub struct IndexCache(HashMap<usize, (u64, Vec<IndexFile>)>);
 
 /// Reads (segments) every page, or takes it from `cache` when `cache` read it as it is now.
-pub fn read_pages(config: &Config, content: &Content, cache: &mut AnalysisCache) -> PageReadings {
+/// With `changed` (a text-only save: `content` is the tree `cache` last read, with only these
+/// texts changed), every other page is taken from the last reading without being looked at.
+pub fn read_pages(
+    config: &Config,
+    content: &Content,
+    cache: &mut AnalysisCache,
+    changed: Option<&TextChanges>,
+) -> PageReadings {
     let search = config.build_search_index;
     let seen = &cache.pages;
+    let last = (cache.last.len() == content.pages.len()).then_some(&cache.last);
     let analyzed: Vec<(u64, PageAnalysis)> = content
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
+            if let (Some(changed), Some(last)) = (changed, last)
+                && !changed.has_page(PageId(i as u32))
+            {
+                return last[i].clone();
+            }
             let code = &config.languages[page.file.lang].code;
             let searchable =
                 search && config.languages[page.file.lang].build_search_index && indexed(content, page);
@@ -289,6 +322,7 @@ pub fn read_pages(config: &Config, content: &Content, cache: &mut AnalysisCache)
         })
         .collect();
     cache.pages = analyzed.iter().cloned().collect();
+    cache.last.clone_from(&analyzed);
     let keys: Vec<u64> = analyzed.iter().map(|(key, _)| *key).collect();
     let (word_counts, docs): (Vec<usize>, Vec<Option<Arc<Doc>>>) =
         analyzed.into_iter().map(|(_, analysis)| analysis).unzip();
@@ -529,6 +563,7 @@ mod tests {
     fn postings_are_gap_encoded() {
         assert_eq!(gaps(&[3, 5, 15]), "3 2 10");
         assert_eq!(weighted_gaps(&[(0, 8), (4, 1), (9, 2)]), "0:8 4 5:2");
+        assert_eq!(gaps(&[0, 10, 4_294_967_295]), "0 10 4294967285");
         assert_eq!(shard_of("doi"), "64");
         assert_eq!(shard_of("ព្រំដែន"), "1796");
     }

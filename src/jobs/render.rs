@@ -415,19 +415,24 @@ fn render_page(cx: &JobRenderer<'_>, data: &SiteData, id: &PageId) -> Result<(St
             .unwrap_or_else(Value::none),
     );
     context.insert_value("page", page_value);
-    let section = content.section(page.section);
-    let template = page
-        .meta
-        .template
-        .clone()
-        .or_else(|| section.meta.page_template.clone())
-        .unwrap_or_else(|| "page.html".to_owned());
+    let template = page_template(content, *id);
     cx.template(
         jobs::output_file(&page.path),
         &template,
         &context,
         &page.file.shown_as,
     )
+}
+
+/// The template of a page: its own `template`, else its section's `page_template`, else
+/// `page.html`.
+pub(crate) fn page_template(content: &crate::content::Content, id: PageId) -> String {
+    let page = content.page(id);
+    page.meta
+        .template
+        .clone()
+        .or_else(|| content.section(page.section).meta.page_template.clone())
+        .unwrap_or_else(|| "page.html".to_owned())
 }
 
 /// Renders a list page of a section (or the home page).

@@ -8,7 +8,7 @@ use tera::Value;
 
 use crate::content::{PageId, SectionId};
 use crate::error::Result;
-use crate::jobs::render::{JobContext, JobRenderer, paginator, taxonomy_template};
+use crate::jobs::render::{JobContext, JobRenderer, page_template, paginator, taxonomy_template};
 use crate::jobs::{self, Job};
 use crate::render::SiteData;
 
@@ -44,13 +44,7 @@ fn render_page(cx: &JobRenderer<'_>, data: &SiteData, id: PageId) -> Result<(Str
     let page = data.content.page(id);
     let mut context = base_context(data, page.file.lang, &page.path);
     context.insert_value("page", data.page_values[id.0 as usize].clone());
-    let section = data.content.section(page.section);
-    let template = page
-        .meta
-        .template
-        .clone()
-        .or_else(|| section.meta.page_template.clone())
-        .unwrap_or_else(|| "page.html".to_owned());
+    let template = page_template(&data.content, id);
     cx.template(
         jobs::output_file(&page.path),
         &template,

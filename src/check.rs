@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::content::Content;
 use crate::error::{Diagnostic, Result, Severity};
+use crate::render::zola::Dialect;
 use crate::site::{BuildOptions, Rendering};
 use crate::translations::{self, Status};
 
@@ -147,6 +148,14 @@ fn zola_notes(rendering: &Rendering) -> Vec<Diagnostic> {
         return Vec::new();
     }
     let mut mapped = migration.mapped.clone();
+    let engine = match rendering.dialect {
+        Dialect::ZolaTera2 => Some("Zola 0.23 (Tera 2)"),
+        Dialect::ZolaTera1 => Some("Zola 0.22 (Tera 1)"),
+        Dialect::Mekong => None,
+    };
+    if let Some(engine) = engine {
+        mapped.push(format!("templates: the site's own, as {engine} renders them"));
+    }
     for (key, files) in &front_matter.mapped {
         let more = match files.len() {
             1 => String::new(),
@@ -249,7 +258,8 @@ fn string_warnings(rendering: &Rendering) -> Vec<Diagnostic> {
     }
     out.dedup();
     for taxonomy in &rendering.content.taxonomies {
-        if taxonomy.lang == 0 {
+        // A Zola site's own templates show each language's terms as its pages write them.
+        if taxonomy.lang == 0 || rendering.dialect.is_zola() {
             continue;
         }
         let name = &config.taxonomies[taxonomy.taxonomy].name;

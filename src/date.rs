@@ -128,6 +128,128 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date and time at a Unix timestamp, in UTC.
+    pub fn from_timestamp_utc(seconds: i64) -> Date {
+        let second_of_day = seconds.rem_euclid(86_400);
+        Date {
+            time: Some((
+                (second_of_day / 3600) as u8,
+                (second_of_day / 60 % 60) as u8,
+                (second_of_day % 60) as u8,
+            )),
+            offset_minutes: Some(0),
+            ..Date::from_timestamp(seconds)
+        }
+    }
+
+    /// The date as C's `strftime` (and Zola's `date` filter) writes it: `%Y-%m-%d`, `%d %B
+    /// %Y`, with English month and day names; `%-d` leaves out the padding.
+    pub fn strftime(&self, format: &str) -> Result<String, String> {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        const DAYS: [&str; 7] = [
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+        ];
+        let (h, min, sec) = self.time.unwrap_or((0, 0, 0));
+        let weekday = days_from_civil(self.year, self.month, self.day).rem_euclid(7) as usize;
+        let month_name = MONTHS[usize::from(self.month) - 1];
+        let day_of_year =
+            days_from_civil(self.year, self.month, self.day) - days_from_civil(self.year, 1, 1) + 1;
+        let offset = self.offset_minutes.unwrap_or(0);
+        let mut out = String::new();
+        let mut chars = format.chars();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let mut spec = chars.next().ok_or("the format ends with a lone `%`")?;
+            let unpadded = spec == '-';
+            if unpadded {
+                spec = chars.next().ok_or("the format ends with `%-`")?;
+            }
+            let number = |n: i64, width: usize| match unpadded {
+                true => n.to_string(),
+                false => format!("{n:0width$}"),
+            };
+            let text = match spec {
+                'Y' => self.year.to_string(),
+                'C' => number(i64::from(self.year) / 100, 2),
+                'y' => number(i64::from(self.year).rem_euclid(100), 2),
+                'm' => number(i64::from(self.month), 2),
+                'd' => number(i64::from(self.day), 2),
+                'e' => format!("{:>2}", self.day),
+                'j' => number(day_of_year, 3),
+                'B' => month_name.to_owned(),
+                'b' | 'h' => month_name[..3].to_owned(),
+                'A' => DAYS[weekday].to_owned(),
+                'a' => DAYS[weekday][..3].to_owned(),
+                'u' => ((weekday + 3) % 7 + 1).to_string(),
+                'w' => ((weekday + 4) % 7).to_string(),
+                'H' => number(i64::from(h), 2),
+                'I' => number(i64::from((h + 11) % 12 + 1), 2),
+                'p' => (if h < 12 { "AM" } else { "PM" }).to_owned(),
+                'P' => (if h < 12 { "am" } else { "pm" }).to_owned(),
+                'M' => number(i64::from(min), 2),
+                'S' => number(i64::from(sec), 2),
+                'F' => format!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
+                'D' => format!(
+                    "{:02}/{:02}/{:02}",
+                    self.month,
+                    self.day,
+                    self.year.rem_euclid(100)
+                ),
+                'T' => format!("{h:02}:{min:02}:{sec:02}"),
+                'R' => format!("{h:02}:{min:02}"),
+                'z' => {
+                    let sign = if offset < 0 { '-' } else { '+' };
+                    format!(
+                        "{sign}{:02}{:02}",
+                        offset.unsigned_abs() / 60,
+                        offset.unsigned_abs() % 60
+                    )
+                }
+                ':' if chars.clone().next() == Some('z') => {
+                    chars.next();
+                    let sign = if offset < 0 { '-' } else { '+' };
+                    format!(
+                        "{sign}{:02}:{:02}",
+                        offset.unsigned_abs() / 60,
+                        offset.unsigned_abs() % 60
+                    )
+                }
+                's' => self.timestamp().to_string(),
+                '+' => self.rfc3339(),
+                'n' => "\n".to_owned(),
+                't' => "\t".to_owned(),
+                '%' => "%".to_owned(),
+                other => return Err(format!("`%{other}` is not a date format specifier mekong knows")),
+            };
+            out.push_str(&text);
+        }
+        Ok(out)
+    }
+}
+
 impl fmt::Display for Date {
     /// ISO 8601: the date alone when no time was given.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

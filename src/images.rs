@@ -106,6 +106,141 @@ pub fn make(image: &Responsive) -> Result<()> {
     Ok(())
 }
 
+/// How Zola's `resize_image` fits an image into the size it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ResizeOp {
+    /// Exactly `width` × `height`, whatever the aspect ratio.
+    Scale,
+    FitWidth,
+    FitHeight,
+    /// Within `width` × `height`, keeping the aspect ratio, never larger than the original.
+    Fit,
+    /// The centre part of the image with the aspect ratio of `width` × `height`, at that size.
+    Fill,
+}
+
+impl ResizeOp {
+    pub fn parse(name: &str) -> Option<ResizeOp> {
+        Some(match name {
+            "scale" => ResizeOp::Scale,
+            "fit_width" => ResizeOp::FitWidth,
+            "fit_height" => ResizeOp::FitHeight,
+            "fit" => ResizeOp::Fit,
+            "fill" => ResizeOp::Fill,
+            _ => return None,
+        })
+    }
+}
+
+/// A resized copy a template asked for, kept in the cache folder.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    /// File name below `processed_images/`: a hash of the source and the arguments.
+    pub name: String,
+    pub cached: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub orig_width: u32,
+    pub orig_height: u32,
+}
+
+/// Resizes `source` as Zola's `resize_image` does (made once, then taken from the cache).
+/// `format` is `auto` (the source's), `jpg` or `png`; `quality` is the JPEG quality.
+pub fn process(
+    root: &Path,
+    source: &Path,
+    op: ResizeOp,
+    (width, height): (Option<u32>, Option<u32>),
+    format: &str,
+    quality: u8,
+) -> std::result::Result<Processed, String> {
+    let (orig_width, orig_height) =
+        image::image_dimensions(source).map_err(|err| format!("the image could not be read: {err}"))?;
+    let need = |size: Option<u32>, name: &str| {
+        size.filter(|n| *n > 0)
+            .ok_or_else(|| format!("`{name}` is needed for op=\"{op:?}\"").to_lowercase())
+    };
+    let scaled = |a: u32, b: u32, c: u32| (u64::from(a) * u64::from(b) / u64::from(c).max(1)).max(1) as u32;
+    let (target_width, target_height) = match op {
+        ResizeOp::Scale | ResizeOp::Fill => (need(width, "width")?, need(height, "height")?),
+        ResizeOp::FitWidth => {
+            let w = need(width, "width")?;
+            (w, scaled(orig_height, w, orig_width))
+        }
+        ResizeOp::FitHeight => {
+            let h = need(height, "height")?;
+            (scaled(orig_width, h, orig_height), h)
+        }
+        ResizeOp::Fit => {
+            let (w, h) = (need(width, "width")?, need(height, "height")?);
+            if orig_width <= w && orig_height <= h {
+                (orig_width, orig_height)
+            } else if u64::from(orig_width) * u64::from(h) > u64::from(orig_height) * u64::from(w) {
+                (w, scaled(orig_height, w, orig_width))
+            } else {
+                (scaled(orig_width, h, orig_height), h)
+            }
+        }
+    };
+    let source_format = image::ImageFormat::from_path(source).map_err(|err| err.to_string())?;
+    let extension = match format {
+        "auto" if source_format == image::ImageFormat::Png => "png",
+        "auto" | "jpg" | "jpeg" => "jpg",
+        "png" => "png",
+        other => return Err(format!("format `{other}` is not supported; use auto, jpg or png")),
+    };
+    let meta = std::fs::metadata(source).map_err(|err| err.to_string())?;
+    let modified = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let key = xxhash_rust::xxh3::xxh3_64(
+        format!(
+            "{}|{}|{modified}|{op:?}|{target_width}x{target_height}|{extension}|{quality}",
+            source.display(),
+            meta.len()
+        )
+        .as_bytes(),
+    );
+    let name = format!("{key:016x}.{extension}");
+    let cached = root.join(CACHE_DIR).join(format!("zola-{name}"));
+    if !cached.exists() {
+        let decoded = image::open(source).map_err(|err| format!("the image could not be read: {err}"))?;
+        let resized = match op {
+            ResizeOp::Fill => {
+                decoded.resize_to_fill(target_width, target_height, image::imageops::FilterType::Lanczos3)
+            }
+            _ => decoded.resize_exact(target_width, target_height, image::imageops::FilterType::Lanczos3),
+        };
+        if let Some(parent) = cached.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| format!("{}: {err}", parent.display()))?;
+        }
+        let temp = cached.with_extension("part");
+        let written = std::fs::File::create(&temp)
+            .map_err(|err| err.to_string())
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                match extension {
+                    "png" => resized.write_to(&mut out, image::ImageFormat::Png),
+                    _ => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+                        .encode_image(&resized.to_rgb8()),
+                }
+                .map_err(|err| err.to_string())
+            });
+        written.map_err(|err| format!("the resized copy could not be written: {err}"))?;
+        std::fs::rename(&temp, &cached).map_err(|err| format!("{}: {err}", cached.display()))?;
+    }
+    Ok(Processed {
+        name,
+        cached,
+        width: target_width,
+        height: target_height,
+        orig_width,
+        orig_height,
+    })
+}
+
 /// Adds `srcset`, `sizes`, the intrinsic size and lazy loading to `<img src="name">` tags.
 pub fn rewrite_html(html: &str, images: &[Responsive]) -> String {
     let mut html = html.to_owned();

@@ -240,6 +240,20 @@ impl<'a> Writer<'a> {
         )
     }
 
+    /// Stages a file not listed when the writer was opened (an image a template had resized).
+    pub fn add(&mut self, file: &OutputFile) -> Result<bool> {
+        if !self.keep.insert(file.path.clone()) {
+            return Err(Error::new(Diagnostic::error(
+                &file.source,
+                format!(
+                    "would be written to {}, where another file of the site goes",
+                    file.path
+                ),
+            )));
+        }
+        self.put(file)
+    }
+
     /// Removes every temporary: the folder is as it was.
     pub fn abort(self) {
         self.stage.abort();

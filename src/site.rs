@@ -18,7 +18,8 @@ use crate::markdown::{Markdown, RenderContext, Rendered};
 use crate::output::{self, Bytes, OutputFile, WriteStats};
 use crate::render::deps::Versions;
 use crate::render::views::{self, ConfigView};
-use crate::render::{Renderer, SiteData};
+use crate::render::zola::{self, Dialect};
+use crate::render::{Renderer, SiteData, TaxonomyValues};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -66,6 +67,8 @@ pub struct Rendering {
     /// they hold, the last build's job records): the preview server frees it after the reload
     /// event is sent, off the path from save to reload.
     pub leftovers: Leftovers,
+    /// Which template API the pages were rendered with.
+    pub dialect: Dialect,
 }
 
 /// Memory to free later, on any thread.
@@ -263,6 +266,9 @@ pub struct BuildCache {
     /// That tree with new texts for the next build, and the pages whose text changed: set
     /// when a change touched nothing but the text of pages and sections.
     patched: Option<(Content, TextChanges)>,
+    /// Every copy Zola's `resize_image` made while serving, by output path: a page taken from
+    /// the last build does not ask for its copies again.
+    processed_images: std::collections::BTreeMap<String, PathBuf>,
 }
 
 /// A page's template values: the whole page, and the page as lists show it.
@@ -283,6 +289,7 @@ struct PageValues {
 fn page_values(
     config: &Config,
     content: &Content,
+    dialect: Dialect,
     cache: &mut HashMap<String, PageValues>,
     retain: bool,
     changed_texts: Option<&TextChanges>,
@@ -296,20 +303,19 @@ fn page_values(
             {
                 return known.clone();
             }
-            let view = views::page_view(config, content, PageId(i));
-            let page_hash = views::view_hash(&view);
-            if let Some(known) = previous.get(&content.page(PageId(i)).path)
-                && known.page_hash == page_hash
-            {
-                return known.clone();
-            }
-            let page = Value::from_serializable(&view);
-            let list = views::list_value(&page);
-            PageValues {
-                page_hash,
-                list_hash: crate::render::deps::ValueHashes::structural(&list),
-                page,
-                list,
+            let known = previous.get(&content.page(PageId(i)).path);
+            if dialect.is_zola() {
+                PageValues::of(
+                    &zola::page_view(config, content, PageId(i)),
+                    zola::list_value,
+                    known,
+                )
+            } else {
+                PageValues::of(
+                    &views::page_view(config, content, PageId(i)),
+                    views::list_value,
+                    known,
+                )
             }
         })
         .collect();
@@ -322,6 +328,47 @@ fn page_values(
             .collect();
     }
     values
+}
+
+/// For a Zola site's templates: each taxonomy (in one language) with its terms, as
+/// `get_taxonomy` returns it, and the terms as `get_taxonomy_term` returns them.
+fn zola_taxonomies(config: &Config, content: &Content, list_values: &[Value]) -> Vec<TaxonomyValues> {
+    (0..content.taxonomies.len())
+        .map(|index| {
+            let terms: Vec<Value> = (0..content.taxonomies[index].terms.len())
+                .map(|term| zola::term_value(config, content, index, term, list_values))
+                .collect();
+            TaxonomyValues {
+                whole: zola::taxonomy_value(config, content, index, &terms),
+                kind: zola::taxonomy_config_value(config, content, index),
+                terms,
+            }
+        })
+        .collect()
+}
+
+impl PageValues {
+    /// The values of a page's `view`, or the `known` ones when the view hashes as before.
+    fn of(
+        view: &impl serde::Serialize,
+        list_value: fn(&Value) -> Value,
+        known: Option<&PageValues>,
+    ) -> PageValues {
+        let page_hash = views::view_hash(view);
+        if let Some(known) = known
+            && known.page_hash == page_hash
+        {
+            return known.clone();
+        }
+        let page = Value::from_serializable(view);
+        let list = list_value(&page);
+        PageValues {
+            page_hash,
+            list_hash: crate::render::deps::ValueHashes::structural(&list),
+            page,
+            list,
+        }
+    }
 }
 
 impl Default for BuildCache {
@@ -340,6 +387,7 @@ impl Default for BuildCache {
             i18n: None,
             content: None,
             patched: None,
+            processed_images: Default::default(),
         }
     }
 }
@@ -555,9 +603,11 @@ fn render_into(
         }
         None => SearchIndex::Made(made),
     };
+    let dialect = renderer.dialect();
     let values = page_values(
         &config,
         &content,
+        dialect,
         &mut cache.values,
         cache.retain,
         changed_texts.as_ref(),
@@ -569,20 +619,36 @@ fn render_into(
         values.into_iter().map(|v| (v.page, v.list)).unzip();
     let section_values: Vec<Value> = (0..content.sections.len() as u32)
         .into_par_iter()
-        .map(|i| views::section_value(&config, &content, SectionId(i), &list_values))
+        .map(|i| match dialect.is_zola() {
+            true => zola::section_value(&config, &content, SectionId(i), &list_values),
+            false => views::section_value(&config, &content, SectionId(i), &list_values),
+        })
         .collect();
+    let taxonomies = match dialect.is_zola() {
+        true => zola_taxonomies(&config, &content, &list_values),
+        false => Vec::new(),
+    };
+    let config_values: Vec<Value> = match dialect.is_zola() {
+        true => (0..config.languages.len())
+            .map(|lang| zola::config_value(&config, lang))
+            .collect(),
+        false => vec![Value::from_serializable(&ConfigView::new(&config)); config.languages.len()],
+    };
     timings.mark("values");
     let data = Arc::new(SiteData {
         config: config.clone(),
         content: content.clone(),
+        dialect,
         page_values,
         list_values,
         section_values,
+        taxonomies,
+        config_values,
     });
     renderer.attach(data.clone());
 
-    let jobs = jobs::list(&config, &content);
-    let config_value = Value::from_serializable(&ConfigView::new(&config));
+    let mut jobs = jobs::list(&config, &content);
+    jobs.retain(|job| renderer.writes(job));
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let previous = std::mem::take(&mut cache.jobs);
     let value_hashes = crate::render::deps::ValueHashes::new(&data, &page_hashes, &list_hashes);
@@ -663,7 +729,7 @@ fn render_into(
 
     // Writing as it renders: every path is known before anything is rendered, so collisions
     // and whatever stands in the way are found before a single file is written.
-    let writer = match output {
+    let mut writer = match output {
         Some(dir) if errors.is_empty() => {
             let mut listed: Vec<(String, String)> = jobs
                 .iter()
@@ -693,7 +759,7 @@ fn render_into(
             let expected = job.output_path(&config, &content);
             let (path, text) = match job_renderer.unchanged(&expected) {
                 Some(text) => (expected.clone(), text),
-                None => render_job(&job_renderer, &data, &config_value, job)?,
+                None => render_job(&job_renderer, &data, job)?,
             };
             if path != expected {
                 return Err(Error::new(Diagnostic::error(
@@ -715,6 +781,20 @@ fn render_into(
     let JobRenderer {
         records, rendered, ..
     } = job_renderer;
+    let mut processed = renderer.processed_images();
+    if cache.retain {
+        cache.processed_images.extend(processed);
+        processed = cache.processed_images.clone().into_iter().collect();
+    }
+    let processed: Vec<OutputFile> = processed
+        .into_iter()
+        .filter(|(_, cached)| cached.is_file())
+        .map(|(path, cached)| OutputFile {
+            source: format!("resize_image() ({})", shown(&cached)),
+            path,
+            bytes: Bytes::Copy(cached),
+        })
+        .collect();
     let mut leftovers = Leftovers::default();
     leftovers.keep(previous);
     leftovers.keep(renderer);
@@ -731,6 +811,16 @@ fn render_into(
         Err(err) => errors.extend(err.diagnostics),
     }
     files.extend(index.files(&mut cache.analysis));
+    match &mut writer {
+        Some(writer) => {
+            for file in &processed {
+                if let Err(err) = writer.add(file) {
+                    errors.extend(err.diagnostics);
+                }
+            }
+        }
+        None => files.extend(processed),
+    }
     let written = match writer {
         Some(writer) if errors.is_empty() => Some(writer.commit()?),
         Some(writer) => {
@@ -758,6 +848,7 @@ fn render_into(
         rendered,
         written,
         leftovers,
+        dialect,
     })
 }
 
@@ -1037,7 +1128,8 @@ fn static_files(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
             let source = format!("{theme}/{rel}");
             files.insert(rel, (Bytes::Copy(path), source));
         }
-    } else {
+    } else if !zola::has_own_templates(config) {
+        // A Zola site rendered with its own templates has no use for mekong's theme files.
         for file in crate::embedded::theme_files(&config.theme, "static") {
             let source = format!("(built-in) {theme}/{}", file.path);
             files.insert(file.path, (Bytes::Static(file.bytes), source));

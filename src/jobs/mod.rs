@@ -2,6 +2,7 @@
 //! rendered in parallel.
 
 pub(crate) mod render;
+mod zola;
 
 use crate::config::Config;
 use crate::content::{Content, PageId, SectionId};

@@ -26,7 +26,7 @@ pub(crate) struct JobRecord {
 }
 
 /// A template context that knows its keys, so its values can be hashed.
-struct JobContext {
+pub(crate) struct JobContext {
     context: Context,
     /// Keys whose values the fingerprint covers: every key but `config`, which a rebuild
     /// never sees change (a change of config.toml starts everything afresh).
@@ -34,11 +34,21 @@ struct JobContext {
 }
 
 impl JobContext {
-    fn insert(&mut self, key: &'static str, value: &(impl serde::Serialize + ?Sized)) {
+    /// A context holding only `config`, as language `lang` sees it.
+    pub(crate) fn new(data: &SiteData, lang: usize) -> JobContext {
+        let mut context = Context::new();
+        context.insert_value("config", data.config_values[lang].clone());
+        JobContext {
+            context,
+            keys: Vec::new(),
+        }
+    }
+
+    pub(crate) fn insert(&mut self, key: &'static str, value: &(impl serde::Serialize + ?Sized)) {
         self.insert_value(key, Value::from_serializable(value));
     }
 
-    fn insert_value(&mut self, key: &'static str, value: Value) {
+    pub(crate) fn insert_value(&mut self, key: &'static str, value: Value) {
         if !self.keys.contains(&key) {
             self.keys.push(key);
         }
@@ -58,13 +68,9 @@ impl JobContext {
     }
 }
 
-fn base_context(data: &SiteData, config_value: &Value, lang: usize, path: &str) -> JobContext {
+fn base_context(data: &SiteData, lang: usize, path: &str) -> JobContext {
     let config = &data.config;
-    let mut context = JobContext {
-        context: Context::new(),
-        keys: Vec::new(),
-    };
-    context.context.insert_value("config", config_value.clone());
+    let mut context = JobContext::new(data, lang);
     context.insert("lang", &config.languages[lang].code);
     context.insert("language", &config.languages[lang]);
     context.insert("current_path", &config.site_path(path));
@@ -89,7 +95,7 @@ pub(crate) struct JobRenderer<'a> {
 
 impl JobRenderer<'_> {
     /// Renders `template` with `context` into the file at `path`, or takes the last output.
-    fn template(
+    pub(crate) fn template(
         &self,
         path: String,
         template: &str,
@@ -104,8 +110,10 @@ impl JobRenderer<'_> {
         if let Some(text) = self.reuse(&path, fingerprint) {
             return Ok((path, text));
         }
-        let (html, reads) =
-            crate::render::deps::recording(|| self.renderer.render(template, &context.context, what));
+        let (html, reads) = crate::render::deps::recording(|| {
+            self.renderer
+                .render(template, &context.context, &context.keys, what)
+        });
         let text: Arc<str> = html?.into();
         let reads = reads
             .into_iter()
@@ -119,7 +127,12 @@ impl JobRenderer<'_> {
     }
 
     /// A file made without a template (feeds, the sitemap…) from inputs hashed as `fingerprint`.
-    fn direct(&self, path: String, fingerprint: u64, make: impl FnOnce() -> String) -> (String, Arc<str>) {
+    pub(crate) fn direct(
+        &self,
+        path: String,
+        fingerprint: u64,
+        make: impl FnOnce() -> String,
+    ) -> (String, Arc<str>) {
         if let Some(text) = self.reuse(&path, fingerprint) {
             return (path, text);
         }
@@ -208,24 +221,24 @@ pub(crate) fn hash_debug(hasher: &mut xxhash_rust::xxh3::Xxh3, value: &impl std:
     let _ = std::fmt::write(&mut Writer(hasher), format_args!("{value:?}"));
 }
 
-pub(crate) fn render_job(
-    cx: &JobRenderer<'_>,
-    data: &SiteData,
-    config_value: &Value,
-    job: &Job,
-) -> Result<(String, Arc<str>)> {
+pub(crate) fn render_job(cx: &JobRenderer<'_>, data: &SiteData, job: &Job) -> Result<(String, Arc<str>)> {
+    if data.dialect.is_zola()
+        && let Some(rendered) = super::zola::render_job(cx, data, job)
+    {
+        return rendered;
+    }
     let config = &data.config;
     let content = &data.content;
     match job {
-        Job::Page(id) => render_page(cx, data, config_value, id),
-        Job::Section { id, pager } => render_section(cx, data, config_value, id, pager),
-        Job::TaxonomyList { index } => render_taxonomy_list(cx, data, config_value, index),
-        Job::Term { index, term, pager } => render_term(cx, data, config_value, index, term, pager),
-        Job::Alias { from, to, lang } => render_alias(cx, data, config_value, from, to, lang),
-        Job::NotFound { lang } => render_not_found(cx, data, config_value, lang),
-        Job::Archive { id, archive, pager } => render_archive(cx, data, config_value, id, archive, pager),
-        Job::RouteGeoJson(id) => render_route_geojson(cx, data, config_value, id),
-        Job::Search { lang } => render_search(cx, data, config_value, lang),
+        Job::Page(id) => render_page(cx, data, id),
+        Job::Section { id, pager } => render_section(cx, data, id, pager),
+        Job::TaxonomyList { index } => render_taxonomy_list(cx, data, index),
+        Job::Term { index, term, pager } => render_term(cx, data, index, term, pager),
+        Job::Alias { from, to, lang } => render_alias(cx, data, from, to, lang),
+        Job::NotFound { lang } => render_not_found(cx, data, lang),
+        Job::Archive { id, archive, pager } => render_archive(cx, data, id, archive, pager),
+        Job::RouteGeoJson(id) => render_route_geojson(cx, data, id),
+        Job::Search { lang } => render_search(cx, data, lang),
         Job::Sitemap => {
             let entries = syndication::sitemap_entries(config, content);
             let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -271,7 +284,7 @@ struct TermView<'a> {
     count: usize,
 }
 
-fn taxonomy_template(renderer: &Renderer, name: &str, kind: &str) -> String {
+pub(crate) fn taxonomy_template(renderer: &Renderer, name: &str, kind: &str) -> String {
     let specific = format!("{name}/{kind}.html");
     if renderer.has_template(&specific) {
         specific
@@ -282,6 +295,8 @@ fn taxonomy_template(renderer: &Renderer, name: &str, kind: &str) -> String {
 
 #[derive(serde::Serialize)]
 struct PagerView {
+    /// The address list pages add their number to: `…/news/page/`.
+    base_url: String,
     current_index: usize,
     number_pagers: usize,
     paginate_by: usize,
@@ -295,7 +310,7 @@ struct PagerView {
 /// The `paginator` of list page `pager`: its slice of `items` and links to its neighbours.
 /// Only the slice is touched, so a long list costs what its list pages cost.
 /// `folder` is where list pages after the first go (`page`, or a section's `paginate_path`).
-fn paginator(
+pub(crate) fn paginator(
     data: &SiteData,
     base: &str,
     folder: &str,
@@ -310,6 +325,7 @@ fn paginator(
     let end = (start + per).min(items.len());
     let link = |n: usize| config.permalink(&jobs::pager_path_in(base, folder, n));
     let view = PagerView {
+        base_url: config.permalink(&format!("{base}{}/", folder.trim_matches('/'))),
         current_index: pager + 1,
         number_pagers: count,
         paginate_by: per,
@@ -385,15 +401,10 @@ fn render_feed(
 }
 
 /// Renders a news article, route or other page.
-fn render_page(
-    cx: &JobRenderer<'_>,
-    data: &SiteData,
-    config_value: &Value,
-    id: &PageId,
-) -> Result<(String, Arc<str>)> {
+fn render_page(cx: &JobRenderer<'_>, data: &SiteData, id: &PageId) -> Result<(String, Arc<str>)> {
     let content = &data.content;
     let page = content.page(*id);
-    let mut context = base_context(data, config_value, page.file.lang, &page.path);
+    let mut context = base_context(data, page.file.lang, &page.path);
     let page_value = data.page_values[id.0 as usize].clone();
     context.insert_value(
         "translations",
@@ -404,13 +415,7 @@ fn render_page(
             .unwrap_or_else(Value::none),
     );
     context.insert_value("page", page_value);
-    let section = content.section(page.section);
-    let template = page
-        .meta
-        .template
-        .clone()
-        .or_else(|| section.meta.page_template.clone())
-        .unwrap_or_else(|| "page.html".to_owned());
+    let template = page_template(content, *id);
     cx.template(
         jobs::output_file(&page.path),
         &template,
@@ -419,18 +424,28 @@ fn render_page(
     )
 }
 
+/// The template of a page: its own `template`, else its section's `page_template`, else
+/// `page.html`.
+pub(crate) fn page_template(content: &crate::content::Content, id: PageId) -> String {
+    let page = content.page(id);
+    page.meta
+        .template
+        .clone()
+        .or_else(|| content.section(page.section).meta.page_template.clone())
+        .unwrap_or_else(|| "page.html".to_owned())
+}
+
 /// Renders a list page of a section (or the home page).
 fn render_section(
     cx: &JobRenderer<'_>,
     data: &SiteData,
-    config_value: &Value,
     id: &SectionId,
     pager: &usize,
 ) -> Result<(String, Arc<str>)> {
     let content = &data.content;
     let section = content.section(*id);
     let path = jobs::pager_path_in(&section.path, jobs::section_pager_name(section), *pager);
-    let mut context = base_context(data, config_value, section.lang, &path);
+    let mut context = base_context(data, section.lang, &path);
     let section_value = data.section_values[id.0 as usize].clone();
     context.insert_value(
         "translations",
@@ -466,17 +481,12 @@ fn render_section(
 }
 
 /// Renders the list of every term of a taxonomy.
-fn render_taxonomy_list(
-    cx: &JobRenderer<'_>,
-    data: &SiteData,
-    config_value: &Value,
-    index: &usize,
-) -> Result<(String, Arc<str>)> {
+fn render_taxonomy_list(cx: &JobRenderer<'_>, data: &SiteData, index: &usize) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let content = &data.content;
     let taxonomy = &content.taxonomies[*index];
     let name = &config.taxonomies[taxonomy.taxonomy].name;
-    let mut context = base_context(data, config_value, taxonomy.lang, &taxonomy.path);
+    let mut context = base_context(data, taxonomy.lang, &taxonomy.path);
     let terms: Vec<Value> = taxonomy
         .terms
         .iter()
@@ -520,7 +530,6 @@ fn render_taxonomy_list(
 fn render_term(
     cx: &JobRenderer<'_>,
     data: &SiteData,
-    config_value: &Value,
     index: &usize,
     term: &usize,
     pager: &usize,
@@ -531,7 +540,7 @@ fn render_term(
     let name = &config.taxonomies[taxonomy.taxonomy].name;
     let entry = &taxonomy.terms[*term];
     let path = jobs::pager_path(&entry.path, *pager);
-    let mut context = base_context(data, config_value, taxonomy.lang, &path);
+    let mut context = base_context(data, taxonomy.lang, &path);
     context.insert_value(
         "taxonomy",
         Value::from_serializable(&TaxonomyView {
@@ -580,13 +589,12 @@ fn render_term(
 fn render_alias(
     cx: &JobRenderer<'_>,
     data: &SiteData,
-    config_value: &Value,
     from: &str,
     to: &str,
     lang: &usize,
 ) -> Result<(String, Arc<str>)> {
     let config = &data.config;
-    let mut context = base_context(data, config_value, *lang, from);
+    let mut context = base_context(data, *lang, from);
     // A section's `redirect_to` may lead off the site.
     let target = if to.contains("://") {
         to.to_owned()
@@ -604,17 +612,12 @@ fn render_alias(
 }
 
 /// Renders the 404 page of a language.
-fn render_not_found(
-    cx: &JobRenderer<'_>,
-    data: &SiteData,
-    config_value: &Value,
-    lang: &usize,
-) -> Result<(String, Arc<str>)> {
+fn render_not_found(cx: &JobRenderer<'_>, data: &SiteData, lang: &usize) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let content = &data.content;
     let prefix = &config.languages[*lang].prefix;
     let path = format!("/{prefix}404.html");
-    let mut context = base_context(data, config_value, *lang, &path);
+    let mut context = base_context(data, *lang, &path);
     context.insert_value(
         "translations",
         Value::from_serializable(&views::translations(config, content, *lang, |l| {
@@ -633,7 +636,6 @@ fn render_not_found(
 fn render_archive(
     cx: &JobRenderer<'_>,
     data: &SiteData,
-    config_value: &Value,
     id: &SectionId,
     archive: &usize,
     pager: &usize,
@@ -643,7 +645,7 @@ fn render_archive(
     let section = content.section(*id);
     let entry = &section.archives[*archive];
     let path = jobs::pager_path(&entry.path, *pager);
-    let mut context = base_context(data, config_value, section.lang, &path);
+    let mut context = base_context(data, section.lang, &path);
     context.insert_value("section", data.section_values[id.0 as usize].clone());
     context.insert_value(
         "archive",
@@ -688,12 +690,7 @@ fn render_archive(
 }
 
 /// Renders the GeoJSON file of a route.
-fn render_route_geojson(
-    cx: &JobRenderer<'_>,
-    data: &SiteData,
-    _config_value: &Value,
-    id: &PageId,
-) -> Result<(String, Arc<str>)> {
+fn render_route_geojson(cx: &JobRenderer<'_>, data: &SiteData, id: &PageId) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let content = &data.content;
     let page = content.page(*id);
@@ -712,16 +709,11 @@ fn render_route_geojson(
 }
 
 /// Renders the search page of a language.
-fn render_search(
-    cx: &JobRenderer<'_>,
-    data: &SiteData,
-    config_value: &Value,
-    lang: &usize,
-) -> Result<(String, Arc<str>)> {
+fn render_search(cx: &JobRenderer<'_>, data: &SiteData, lang: &usize) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let content = &data.content;
     let path = format!("/{}search/", config.languages[*lang].prefix);
-    let mut context = base_context(data, config_value, *lang, &path);
+    let mut context = base_context(data, *lang, &path);
     let indexes: Vec<SearchIndexView<'_>> = config
         .languages
         .iter()

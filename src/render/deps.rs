@@ -26,6 +26,10 @@ pub enum Read {
     Link { path: String, lang: usize },
     /// `asset(path=…)`.
     Asset { path: String },
+    /// Zola's `get_taxonomy…(kind=…)` in a language.
+    Taxonomy { kind: String, lang: usize },
+    /// A file a template function read (Zola's `load_data`, `get_hash`, `get_image_metadata`).
+    File { path: std::path::PathBuf },
 }
 
 thread_local! {
@@ -89,6 +93,27 @@ impl Versions<'_> {
                     .map_or("", |h| h.as_str())
                     .as_bytes(),
             ),
+            Read::Taxonomy { kind, lang } => {
+                let found =
+                    self.data.content.taxonomies.iter().position(|t| {
+                        t.lang == *lang && self.data.config.taxonomies[t.taxonomy].name == *kind
+                    });
+                match found.and_then(|index| self.data.taxonomies.get(index)) {
+                    Some(values) => mix(3, self.values.hash(&values.whole)),
+                    None => 0,
+                }
+            }
+            Read::File { path } => match std::fs::metadata(path) {
+                // A file's size and time of change stand for its bytes.
+                Ok(meta) => {
+                    let modified = meta
+                        .modified()
+                        .ok()
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+                    mix(meta.len(), modified.map_or(0, |d| d.as_nanos() as u64))
+                }
+                Err(_) => 0,
+            },
         }
     }
 }

@@ -4,6 +4,10 @@
 pub mod deps;
 mod hash_serializer;
 pub(crate) mod views;
+pub mod zola;
+mod zola_filters;
+mod zola_functions;
+mod zola_tera1;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +22,9 @@ use crate::date::DateStyle;
 use crate::error::{Diagnostic, Error, Result};
 use crate::i18n::{FluentArg, I18n, fluent_args};
 use crate::markdown::ShortcodeRenderer;
+use zola::Dialect;
+use zola_functions::ZolaFunctions;
+use zola_tera1::Tera1;
 
 /// Name prefix of theme templates; a site template of the same name wins.
 const THEME_PREFIX: &str = "__theme/";
@@ -32,6 +39,22 @@ pub struct SiteData {
     pub list_values: Vec<Value>,
     /// One value per section, indexed by `SectionId`, with its pages as lists show them.
     pub section_values: Vec<Value>,
+    /// Which template API the values are shaped for.
+    pub dialect: zola::Dialect,
+    /// For Zola's templates: one entry per `Content::taxonomies`; empty for mekong's.
+    pub taxonomies: Vec<TaxonomyValues>,
+    /// `config` as templates see it, one per language (Zola's title and description differ).
+    pub config_values: Vec<Value>,
+}
+
+/// A taxonomy in one language as Zola's templates see it.
+pub struct TaxonomyValues {
+    /// What `get_taxonomy` returns: `kind`, `lang`, `permalink`, `items`.
+    pub whole: Value,
+    /// Zola's `TaxonomyConfig`, the `taxonomy` of list and term pages.
+    pub kind: Value,
+    /// Each term with its pages, in `TaxonomyTerms::terms` order.
+    pub terms: Vec<Value>,
 }
 
 pub struct Renderer {
@@ -46,6 +69,11 @@ pub struct Renderer {
     template_versions: HashMap<String, u64>,
     /// UI strings and number formats, for the text Markdown rendering adds (footnotes).
     i18n: Arc<I18n>,
+    dialect: Dialect,
+    /// What Zola's functions read, for a Zola site's templates.
+    zola_functions: Arc<ZolaFunctions>,
+    /// The engine of a Zola 0.22 site's Tera 1 templates (then `tera` renders nothing).
+    tera1: Option<Tera1>,
 }
 
 struct TemplateSource {
@@ -61,7 +89,7 @@ impl Renderer {
         i18n: &Arc<I18n>,
         asset_hashes: Arc<HashMap<String, String>>,
     ) -> Result<Renderer> {
-        let (sources, warnings) = template_sources(config)?;
+        let (sources, warnings, dialect) = template_sources(config)?;
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml"]);
         tera.set_fallback_prefixes([THEME_PREFIX])
@@ -74,8 +102,17 @@ impl Renderer {
                 .collect::<Vec<_>>(),
         );
         register_language_functions(&mut tera, i18n.clone(), language_codes.clone());
-        register_static_functions(&mut tera, config.clone(), asset_hashes);
+        register_static_functions(&mut tera, config.clone(), asset_hashes.clone());
         register_site_functions(&mut tera, None, language_codes.clone());
+        let zola_functions = Arc::new(ZolaFunctions {
+            config: config.clone(),
+            asset_hashes,
+            data: None,
+            processed: Default::default(),
+        });
+        if dialect.is_zola() {
+            register_zola_functions(&mut tera, &zola_functions);
+        }
         let shown_names: HashMap<String, String> = sources
             .iter()
             .map(|s| (s.name.clone(), s.shown_as.clone()))
@@ -91,8 +128,14 @@ impl Renderer {
             .collect();
         shortcode_names.sort();
         shortcode_names.dedup();
-        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))
-            .map_err(|err| template_error(&shown_names, &err, "loading the templates"))?;
+        let loaded = tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
+        let (dialect, tera1) = match dialect {
+            Dialect::Mekong => {
+                loaded.map_err(|err| template_error(&shown_names, &err, "loading the templates"))?;
+                (dialect, None)
+            }
+            _ => choose_zola_engine(&sources, &shown_names, loaded, &zola_functions)?,
+        };
         let template_versions = template_versions(&sources);
         Ok(Renderer {
             tera,
@@ -102,12 +145,52 @@ impl Renderer {
             warnings,
             template_versions,
             i18n: i18n.clone(),
+            dialect,
+            zola_functions,
+            tera1,
         })
+    }
+
+    /// The images Zola's `resize_image` made so far: output path, cached file.
+    pub fn processed_images(&self) -> Vec<(String, std::path::PathBuf)> {
+        self.zola_functions
+            .processed
+            .lock()
+            .map(|made| made.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    /// The template API the site's templates are written for.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Whether `job` is written: a Zola site's templates have no search or archive pages of
+    /// mekong's unless they give `search.html` or `archive.html`.
+    pub fn writes(&self, job: &crate::jobs::Job) -> bool {
+        use crate::jobs::Job;
+        match job {
+            Job::Search { .. } if self.dialect.is_zola() => self.has_template("search.html"),
+            Job::Archive { .. } if self.dialect.is_zola() => self.has_template("archive.html"),
+            _ => true,
+        }
     }
 
     /// Gives `get_page`, `get_section` and `url(path="@/…")` the rendered site.
     pub fn attach(&mut self, data: Arc<SiteData>) {
-        register_site_functions(&mut self.tera, Some(data), self.language_codes.clone());
+        register_site_functions(&mut self.tera, Some(data.clone()), self.language_codes.clone());
+        if self.dialect.is_zola() {
+            self.zola_functions = Arc::new(ZolaFunctions {
+                config: self.zola_functions.config.clone(),
+                asset_hashes: self.zola_functions.asset_hashes.clone(),
+                data: Some(data),
+                processed: self.zola_functions.processed.clone(),
+            });
+            register_zola_functions(&mut self.tera, &self.zola_functions);
+            if let Some(tera1) = &mut self.tera1 {
+                tera1.attach(&self.zola_functions);
+            }
+        }
     }
 
     /// A hash of template `name` and of every template it can load: it changes when an edit
@@ -122,13 +205,38 @@ impl Renderer {
     }
 
     pub fn has_template(&self, name: &str) -> bool {
-        self.tera.contains_template(name)
+        match &self.tera1 {
+            Some(tera1) => tera1.has_template(name),
+            None => self.tera.contains_template(name),
+        }
     }
 
-    pub fn render(&self, template: &str, context: &Context, what: &str) -> Result<String> {
-        self.tera
-            .render(template, context)
-            .map_err(|err| template_error(&self.shown_names, &err, what))
+    /// Renders `template` with `context`, whose variables are `keys` and `config`.
+    pub fn render(&self, template: &str, context: &Context, keys: &[&str], what: &str) -> Result<String> {
+        match &self.tera1 {
+            Some(tera1) => {
+                let values: Vec<(&str, &Value)> = std::iter::once("config")
+                    .chain(keys.iter().copied())
+                    .filter_map(|key| Some((key, context.get(key)?)))
+                    .collect();
+                tera1
+                    .render(template, &values)
+                    .map_err(|err| tera1.error(|name| self.shown_tera1(name), &err, what))
+            }
+            None => self
+                .tera
+                .render(template, context)
+                .map_err(|err| template_error(&self.shown_names, &err, what)),
+        }
+    }
+
+    /// How users know Tera 1 template `name`: the site's file, else its theme's.
+    fn shown_tera1(&self, name: &str) -> String {
+        self.shown_names
+            .get(name)
+            .or_else(|| self.shown_names.get(&format!("{THEME_PREFIX}{name}")))
+            .cloned()
+            .unwrap_or_else(|| format!("templates/{name}"))
     }
 }
 
@@ -144,6 +252,23 @@ impl ShortcodeRenderer for Renderer {
         body: Option<&str>,
         lang: usize,
     ) -> std::result::Result<String, String> {
+        let template = format!("shortcodes/{name}.html");
+        if let Some(tera1) = &self.tera1 {
+            let mut values: Vec<(String, Value)> = args
+                .iter()
+                .map(|(key, value)| (key.clone(), Value::from_serializable(value)))
+                .collect();
+            if let Some(body) = body {
+                values.push(("body".to_owned(), Value::from(body)));
+            }
+            values.push(("lang".to_owned(), Value::from(self.language_codes[lang].as_str())));
+            let values: Vec<(&str, &Value)> = values.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            return tera1.render(&template, &values).map_err(|err| {
+                tera1
+                    .error(|name| self.shown_tera1(name), &err, "a shortcode")
+                    .to_string()
+            });
+        }
         let mut context = Context::new();
         for (key, value) in args {
             context.insert(key.clone(), value);
@@ -170,57 +295,112 @@ impl ShortcodeRenderer for Renderer {
     }
 }
 
-fn template_sources(config: &Config) -> Result<(Vec<TemplateSource>, Vec<Diagnostic>)> {
-    let mut sources = Vec::new();
+/// A Zola site's engine: Tera 2 (Zola 0.23) when its templates load there, else Tera 1 (Zola
+/// 0.22), which is tried first when they use `{% macro %}` or `{% import %}`. When neither
+/// loads them, the errors shown are those of the dialect the templates look written for.
+fn choose_zola_engine(
+    sources: &[TemplateSource],
+    shown_names: &HashMap<String, String>,
+    loaded: tera::TeraResult<()>,
+    functions: &Arc<ZolaFunctions>,
+) -> Result<(Dialect, Option<Tera1>)> {
+    let looks_tera1 = sources.iter().any(|s| zola_tera1::looks_like_tera1(&s.text));
+    if loaded.is_ok() && !looks_tera1 {
+        return Ok((Dialect::ZolaTera2, None));
+    }
+    // Tera 1 has no fallback names: the site's template replaces its theme's of the same name.
+    let templates: Vec<(String, String)> = sources
+        .iter()
+        .map(|s| {
+            let name = s.name.strip_prefix(THEME_PREFIX).unwrap_or(&s.name);
+            (name.to_owned(), s.text.clone())
+        })
+        .collect();
+    match (Tera1::load(&templates, functions), loaded) {
+        (Ok(tera1), _) => Ok((Dialect::ZolaTera1, Some(tera1))),
+        (Err(_), Ok(())) => Ok((Dialect::ZolaTera2, None)),
+        (Err(err), Err(_)) if looks_tera1 => {
+            let shown = |name: &str| {
+                shown_names
+                    .get(name)
+                    .or_else(|| shown_names.get(&format!("{THEME_PREFIX}{name}")))
+                    .cloned()
+                    .unwrap_or_else(|| format!("templates/{name}"))
+            };
+            let empty = Tera1::empty();
+            Err(empty.error(shown, &err, "loading the templates"))
+        }
+        (Err(_), Err(err)) => Err(template_error(shown_names, &err, "loading the templates")),
+    }
+}
+
+/// The templates of the site and of its theme, and the template API they are written for.
+/// A Zola site whose templates (or theme) give `index.html`, `section.html` or `page.html` is
+/// rendered with them alone; any other site falls back on a mekong theme.
+fn template_sources(config: &Config) -> Result<(Vec<TemplateSource>, Vec<Diagnostic>, Dialect)> {
     let mut warnings = Vec::new();
-    let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
-    if theme_dir.is_dir() {
-        let shown_dir = format!("themes/{}/templates", config.theme);
-        let (files, links) = crate::fs::files_below(&theme_dir, &config.root, &shown_dir)?;
+    let read = |dir: &std::path::Path, shown_dir: &str, prefix: &str, warnings: &mut Vec<Diagnostic>| {
+        let mut sources = Vec::new();
+        let (files, links) = crate::fs::files_below(dir, &config.root, shown_dir)?;
         warnings.extend(links);
         for (rel, path) in files {
             let shown_as = format!("{shown_dir}/{rel}");
             let text = crate::fs::read_text(&path, &shown_as)?;
             sources.push(TemplateSource {
-                name: format!("{THEME_PREFIX}{rel}"),
+                name: format!("{prefix}{rel}"),
                 shown_as,
                 text,
             });
         }
-    } else if crate::embedded::has_theme(&config.theme) {
-        for file in crate::embedded::theme_files(&config.theme, "templates") {
-            sources.push(TemplateSource {
-                name: format!("{THEME_PREFIX}{}", file.path),
-                shown_as: format!("(built-in) themes/{}/templates/{}", config.theme, file.path),
-                text: String::from_utf8_lossy(file.bytes).into_owned(),
-            });
-        }
-    } else {
-        return Err(Diagnostic::error(
-            crate::config::CONFIG_FILE,
-            format!("the theme `{}` does not exist", config.theme),
-        )
-        .hint(format!(
-            "put it in themes/{}/, or set theme = \"default\"",
-            config.theme
-        ))
-        .into());
-    }
+        Ok::<_, Error>(sources)
+    };
     let site_dir = config.root.join("templates");
-    if site_dir.is_dir() {
-        let (files, links) = crate::fs::files_below(&site_dir, &config.root, "templates")?;
-        warnings.extend(links);
-        for (rel, path) in files {
-            let shown_as = format!("templates/{rel}");
-            let text = crate::fs::read_text(&path, &shown_as)?;
-            sources.push(TemplateSource {
-                name: rel,
-                shown_as,
-                text,
-            });
+    let site = match site_dir.is_dir() {
+        true => read(&site_dir, "templates", "", &mut warnings)?,
+        false => Vec::new(),
+    };
+    let theme_dir = config.root.join("themes").join(&config.theme).join("templates");
+    let theme = match theme_dir.is_dir() {
+        true => Some(read(
+            &theme_dir,
+            &format!("themes/{}/templates", config.theme),
+            THEME_PREFIX,
+            &mut warnings,
+        )?),
+        false => None,
+    };
+    let zola = zola::has_own_templates(config);
+    let mut sources = match theme {
+        Some(theme) => theme,
+        None if zola => Vec::new(),
+        None if crate::embedded::has_theme(&config.theme) => {
+            crate::embedded::theme_files(&config.theme, "templates")
+                .into_iter()
+                .map(|file| TemplateSource {
+                    name: format!("{THEME_PREFIX}{}", file.path),
+                    shown_as: format!("(built-in) themes/{}/templates/{}", config.theme, file.path),
+                    text: String::from_utf8_lossy(file.bytes).into_owned(),
+                })
+                .collect()
         }
-    }
-    Ok((sources, warnings))
+        None => {
+            return Err(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                format!("the theme `{}` does not exist", config.theme),
+            )
+            .hint(format!(
+                "put it in themes/{}/, or set theme = \"default\"",
+                config.theme
+            ))
+            .into());
+        }
+    };
+    sources.extend(site);
+    let dialect = match zola {
+        true => Dialect::ZolaTera2,
+        false => Dialect::Mekong,
+    };
+    Ok((sources, warnings, dialect))
 }
 
 /// For each template, a hash of its own text and of every template it extends or includes,
@@ -605,4 +785,49 @@ fn resolve(
     data.content
         .resolve(path, lang, codes)
         .ok_or_else(|| tera::Error::message(format!("there is no content file `{path}`")))
+}
+
+/// Zola's functions and filters under Zola's names (and argument names), over mekong's of
+/// the same name (`date`, `markdown`, `get_page`…).
+fn register_zola_functions(tera: &mut Tera, functions: &ZolaFunctions) {
+    let shared = Arc::new(ZolaFunctions {
+        config: functions.config.clone(),
+        asset_hashes: functions.asset_hashes.clone(),
+        data: functions.data.clone(),
+        processed: functions.processed.clone(),
+    });
+    for name in zola_functions::FUNCTIONS {
+        let functions = shared.clone();
+        tera.register_function(
+            *name,
+            move |kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+                functions
+                    .call(name, &json_args(&kwargs))
+                    .map_err(tera::Error::message)
+            },
+        );
+    }
+    for (name, safe) in zola_filters::FILTERS.iter().chain(zola_filters::TERA1_FILTERS) {
+        tera.register_filter(
+            *name,
+            move |value: Value, kwargs: Kwargs, _: &State<'_>| -> tera::TeraResult<Value> {
+                let input =
+                    serde_json::to_value(&value).map_err(|err| tera::Error::message(err.to_string()))?;
+                let output =
+                    zola_filters::filter(name, &input, &json_args(&kwargs)).map_err(tera::Error::message)?;
+                Ok(match (output, *safe) {
+                    (serde_json::Value::String(html), true) => Value::safe_string(&html),
+                    (output, _) => Value::from_serializable(&output),
+                })
+            },
+        );
+    }
+}
+
+/// Tera 2's keyword arguments as JSON.
+fn json_args(kwargs: &Kwargs) -> zola_functions::Args {
+    kwargs
+        .iter()
+        .filter_map(|(key, value)| Some((key.as_str()?.to_owned(), serde_json::to_value(value).ok()?)))
+        .collect()
 }

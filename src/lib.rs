@@ -16,6 +16,7 @@ pub mod images;
 pub mod init;
 pub mod input;
 pub mod jobs;
+pub mod language_names;
 pub mod lint;
 pub mod markdown;
 pub mod media_type;

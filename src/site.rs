@@ -648,7 +648,7 @@ fn render_into(
     renderer.attach(data.clone());
 
     let mut jobs = jobs::list(&config, &content);
-    jobs.retain(|job| renderer.writes(job));
+    jobs.retain(|job| jobs::is_written(job, &renderer));
     let codes: Vec<String> = config.languages.iter().map(|l| l.code.clone()).collect();
     let previous = std::mem::take(&mut cache.jobs);
     let value_hashes = crate::render::deps::ValueHashes::new(&data, &page_hashes, &list_hashes);

@@ -133,9 +133,9 @@ fn a_new_trilingual_site_builds_and_checks_without_errors_or_warnings() {
 #[test]
 fn the_names_in_config_are_the_ones_the_library_gives() {
     for code in ["vi", "en", "km"] {
-        assert!(mekong::i18n::names::native_name(code).is_some(), "{code}");
+        assert!(mekong::language_names::native_name(code).is_some(), "{code}");
     }
-    assert_eq!(mekong::i18n::names::native_name("km").as_deref(), Some("ខ្មែរ"));
+    assert_eq!(mekong::language_names::native_name("km").as_deref(), Some("ខ្មែរ"));
 }
 
 #[test]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Diagnostic, Error, Result, did_you_mean};
 
+pub mod deploy_target;
 mod zola;
 use zola::{RawLinkChecker, RawMarkdown, RawSearch, RawSlugify, glob_match};
 
@@ -49,7 +50,7 @@ struct RawConfig {
     #[serde(default)]
     map: MapConfig,
     #[serde(default)]
-    deploy: IndexMap<String, crate::deploy::RawTarget>,
+    deploy: IndexMap<String, deploy_target::RawTarget>,
     #[serde(default)]
     extra: toml::Table,
     // Zola's keys that mekong acts on.
@@ -306,7 +307,7 @@ pub struct Config {
     /// Border line drawn on route maps, as (latitude, longitude).
     pub map_border: Vec<(f64, f64)>,
     /// `[deploy.<name>]` targets in file order; at most one is the default.
-    pub deploy: Vec<crate::deploy::Target>,
+    pub deploy: Vec<deploy_target::Target>,
     pub extra: toml::Table,
     pub migration: Migration,
 }
@@ -407,7 +408,7 @@ impl Config {
         if !raw.languages.contains_key(&default_code) {
             // Zola needs no table for the default language: it takes the top-level settings.
             // A code CLDR does not know beside other tables is more likely a typo (`vn`).
-            let cldr_name = crate::i18n::names::native_name(&default_code);
+            let cldr_name = crate::language_names::native_name(&default_code);
             if let (None, Some(spanned), false) =
                 (&cldr_name, &raw.default_language, raw.languages.is_empty())
             {
@@ -453,10 +454,9 @@ impl Config {
             }
             let language = Language {
                 code: code.clone(),
-                name: language
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| crate::i18n::names::native_name(code).unwrap_or_else(|| code.clone())),
+                name: language.name.clone().unwrap_or_else(|| {
+                    crate::language_names::native_name(code).unwrap_or_else(|| code.clone())
+                }),
                 locale: language.locale.clone().unwrap_or_else(|| code.clone()),
                 title: language.title.clone().unwrap_or_else(|| site_title.clone()),
                 description: language
@@ -653,21 +653,21 @@ impl Config {
 /// Validates every `[deploy.<name>]`; all bad urls are reported together, at their position.
 fn deploy_targets(
     source: &str,
-    raw: &IndexMap<String, crate::deploy::RawTarget>,
-) -> Result<Vec<crate::deploy::Target>> {
+    raw: &IndexMap<String, deploy_target::RawTarget>,
+) -> Result<Vec<deploy_target::Target>> {
     let mut targets = Vec::new();
     let mut errors = Vec::new();
     for (name, raw_target) in raw {
-        match crate::deploy::Target::from_raw(name, raw_target) {
+        match deploy_target::Target::from_raw(name, raw_target) {
             Ok(target) => targets.push(target),
             Err((message, span)) => errors.push(
                 Diagnostic::error(CONFIG_FILE, message)
                     .at_offset(source, span.start, 1)
-                    .hint(crate::deploy::URL_HINT),
+                    .hint(deploy_target::URL_HINT),
             ),
         }
     }
-    let defaults: Vec<&crate::deploy::Target> = targets.iter().filter(|t| t.default).collect();
+    let defaults: Vec<&deploy_target::Target> = targets.iter().filter(|t| t.default).collect();
     if defaults.len() > 1 {
         let names: Vec<&str> = defaults.iter().map(|t| t.name.as_str()).collect();
         let offset = source.rfind("default").unwrap_or(0);

@@ -4,16 +4,14 @@
 mod git;
 mod plan;
 mod store;
-mod target;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+pub use crate::config::deploy_target::{Target, TargetKind};
 pub use crate::media_type::content_type;
 pub use plan::Plan;
 pub use store::cache_control;
-pub(crate) use target::{RawTarget, URL_HINT};
-pub use target::{Target, TargetKind};
 
 use crate::check;
 use crate::config::Config;

@@ -65,9 +65,7 @@ pub(crate) struct LocalFile {
 
 /// Names in a built folder that are mekong's bookkeeping, not the site.
 fn is_bookkeeping(name: &str) -> bool {
-    name == crate::output::MARKER
-        || name.starts_with(".mekong-tmp-")
-        || name == super::target::Target::MANIFEST
+    name == crate::output::MARKER || name.starts_with(".mekong-tmp-") || name == super::Target::MANIFEST
 }
 
 /// Every file below `dir`, hashed in parallel, sorted by path. Symbolic links are followed
@@ -180,7 +178,7 @@ pub(crate) fn plan(
         }
     }
     for path in remote {
-        if ours.contains(path.as_str()) || path == super::target::Target::MANIFEST {
+        if ours.contains(path.as_str()) || path == super::Target::MANIFEST {
             continue;
         }
         let deployed_before = manifest.is_some_and(|m| m.files.contains_key(path));

@@ -7,7 +7,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use opendal::{ErrorKind, Operator, options};
 
-use super::target::{Target, TargetKind};
+use super::{Target, TargetKind};
 use crate::error::{Diagnostic, Error, Result};
 
 /// Parallel transfers to object storage and folders.

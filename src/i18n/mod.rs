@@ -2,7 +2,6 @@
 //! with `NUMBER()` and `DATETIME()` formatted by ICU4X.
 
 pub mod format;
-pub mod names;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};

@@ -9,7 +9,7 @@ use crate::content::slug::slugify;
 use crate::content::taxonomy::message_id;
 use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
-use crate::i18n::names::native_menu_name;
+use crate::language_names::native_menu_name;
 use texts::{SiteTexts, site_texts};
 
 /// What to make, as `mekong init` was asked.

@@ -124,6 +124,16 @@ pub fn section_pager_name(section: &crate::content::Section) -> &str {
     section.meta.paginate_path.as_deref().unwrap_or("page")
 }
 
+/// Whether `job` is written with the site's templates: a Zola site's templates have no search
+/// or archive pages of mekong's unless they give `search.html` or `archive.html`.
+pub fn is_written(job: &Job, renderer: &crate::render::Renderer) -> bool {
+    match job {
+        Job::Search { .. } if renderer.dialect().is_zola() => renderer.has_template("search.html"),
+        Job::Archive { .. } if renderer.dialect().is_zola() => renderer.has_template("archive.html"),
+        _ => true,
+    }
+}
+
 pub fn list(config: &Config, content: &Content) -> Vec<Job> {
     // Zola's `render = false` keeps a page out of the output (lists still show it).
     let mut jobs: Vec<Job> = (0..content.pages.len() as u32)

@@ -165,17 +165,6 @@ impl Renderer {
         self.dialect
     }
 
-    /// Whether `job` is written: a Zola site's templates have no search or archive pages of
-    /// mekong's unless they give `search.html` or `archive.html`.
-    pub fn writes(&self, job: &crate::jobs::Job) -> bool {
-        use crate::jobs::Job;
-        match job {
-            Job::Search { .. } if self.dialect.is_zola() => self.has_template("search.html"),
-            Job::Archive { .. } if self.dialect.is_zola() => self.has_template("archive.html"),
-            _ => true,
-        }
-    }
-
     /// Gives `get_page`, `get_section` and `url(path="@/…")` the rendered site.
     pub fn attach(&mut self, data: Arc<SiteData>) {
         register_site_functions(&mut self.tera, Some(data.clone()), self.language_codes.clone());

@@ -10,14 +10,8 @@ use serde_json::{Map, Value};
 /// template renderer.
 pub trait ShortcodeRenderer: Sync {
     fn is_shortcode(&self, name: &str) -> bool;
-    /// Renders `name` with `args`, the `body` of a block shortcode, in language `lang`.
-    fn render_shortcode(
-        &self,
-        name: &str,
-        args: &Map<String, Value>,
-        body: Option<&str>,
-        lang: usize,
-    ) -> Result<String, String>;
+    /// Renders one call of a shortcode template.
+    fn render_shortcode(&self, call: &Invocation<'_>) -> Result<String, String>;
 
     /// The UI string `key` in language `lang` with text arguments; `None` when there is none.
     fn ui_string(&self, _key: &str, _lang: usize, _args: &[(&str, &str)]) -> Option<String> {
@@ -28,6 +22,20 @@ pub trait ShortcodeRenderer: Sync {
     fn integer(&self, value: u64, _lang: usize) -> String {
         value.to_string()
     }
+}
+
+/// One shortcode call as its template gets it.
+pub struct Invocation<'a> {
+    pub name: &'a str,
+    pub args: &'a Map<String, Value>,
+    /// The body of a block shortcode.
+    pub body: Option<&'a str>,
+    pub lang: usize,
+    /// How many times this shortcode has been called in this text so far, this call included.
+    pub nth: usize,
+    /// A Zola site's `page` or `section` (the name and its value) as Zola gives it to
+    /// shortcodes; `None` for mekong's sites.
+    pub owner: Option<(&'a str, &'a tera::Value)>,
 }
 
 /// A shortcode call found in the text.

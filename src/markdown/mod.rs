@@ -3,6 +3,7 @@
 //! links, external-link attributes and shortcodes.
 
 mod codeblock;
+mod components;
 mod footnotes;
 mod headings;
 mod links;
@@ -409,7 +410,8 @@ fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, 
         return Ok((markdown.to_owned(), Vec::new()));
     }
     let is_known = |name: &str| cx.shortcodes.is_shortcode(name);
-    let calls = shortcodes::find_calls(markdown, &is_known).map_err(|err| {
+    let is_component = |name: &str| cx.shortcodes.is_component(name);
+    let calls = shortcodes::find_calls(markdown, &is_known, &is_component).map_err(|err| {
         Diagnostic::error(cx.file, err.message)
             .at_offset(markdown, err.offset, cx.first_line)
             .hint(err.hint)
@@ -440,11 +442,16 @@ fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, 
             nth: *nth,
             owner: cx.shortcode_owner,
         };
-        match cx.shortcodes.render_shortcode(&invocation) {
+        let (rendered, what) = if call.component {
+            (cx.shortcodes.render_component(&invocation), "component")
+        } else {
+            (cx.shortcodes.render_shortcode(&invocation), "shortcode")
+        };
+        match rendered {
             Ok(rendered) => html.push(rendered),
             Err(message) => {
                 diagnostics.push(
-                    Diagnostic::error(cx.file, format!("shortcode `{}` failed: {message}", call.name))
+                    Diagnostic::error(cx.file, format!("{what} `{}` failed: {message}", call.name))
                         .at_offset(markdown, call.range.start, cx.first_line),
                 );
                 html.push(String::new());

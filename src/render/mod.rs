@@ -238,6 +238,22 @@ impl Renderer {
         }
     }
 
+    /// What a call from Markdown sees besides its arguments: `lang` and `nth`, and for a Zola
+    /// site the `page` (or `section`) and `config`.
+    fn call_context<'a>(&self, call: &Invocation<'a>) -> Vec<(&'a str, Value)> {
+        let mut values = vec![
+            ("lang", Value::from(self.language_codes[call.lang].as_str())),
+            ("nth", Value::from(call.nth)),
+        ];
+        if let Some((name, value)) = call.owner {
+            values.push((name, value.clone()));
+            if let Some(config) = self.shortcode_configs.get(call.lang) {
+                values.push(("config", config.clone()));
+            }
+        }
+        values
+    }
+
     /// How users know Tera 1 template `name`: the site's file, else its theme's.
     fn shown_tera1(&self, name: &str) -> String {
         self.shown_names
@@ -263,15 +279,7 @@ impl ShortcodeRenderer for Renderer {
         if let Some(body) = call.body {
             values.push(("body", Value::from(body)));
         }
-        values.push(("lang", Value::from(self.language_codes[call.lang].as_str())));
-        values.push(("nth", Value::from(call.nth)));
-        // Zola's shortcodes also see the page (or section) and the config of its language.
-        if let Some((name, value)) = call.owner {
-            values.push((name, value.clone()));
-            if let Some(config) = self.shortcode_configs.get(call.lang) {
-                values.push(("config", config.clone()));
-            }
-        }
+        values.extend(self.call_context(call));
         if let Some(tera1) = &self.tera1 {
             let values: Vec<(&str, &Value)> = values.iter().map(|(k, v)| (*k, v)).collect();
             return tera1.render(&template, &values).map_err(|err| {
@@ -287,6 +295,25 @@ impl ShortcodeRenderer for Renderer {
         self.tera
             .render(&template, &context)
             .map_err(|err| template_error(&self.shown_names, &err, "a shortcode").to_string())
+    }
+
+    fn is_component(&self, name: &str) -> bool {
+        self.tera1.is_none() && self.tera.contains_component(name)
+    }
+
+    fn render_component(&self, call: &Invocation<'_>) -> std::result::Result<String, String> {
+        let mut args = Context::new();
+        for (key, value) in call.args {
+            args.insert(key.clone(), value);
+        }
+        // What the shortcode would see is there for the component's implicit arguments.
+        let mut implicits = Context::new();
+        for (key, value) in self.call_context(call) {
+            implicits.insert_value(key.to_owned(), value);
+        }
+        self.tera
+            .render_component_with_implicits(call.name, &args, &implicits, call.body, true)
+            .map_err(|err| template_error(&self.shown_names, &err, "a component").to_string())
     }
 
     fn ui_string(&self, key: &str, lang: usize, args: &[(&str, &str)]) -> Option<String> {

@@ -1150,7 +1150,8 @@ fn check_anchors(config: &Config, content: &Content) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Static files: the theme's first, then the site's `static/`, which wins on equal paths.
+/// Static files: the theme's first, then the site's `static/`, which wins on equal paths, then
+/// the stylesheets compiled from `sass/` (with `compile_sass = true`).
 fn static_files(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
     let mut warnings = Vec::new();
     let mut files: HashMap<String, (Bytes, String)> = HashMap::new();
@@ -1178,6 +1179,12 @@ fn static_files(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
             let source = format!("static/{rel}");
             files.insert(rel, (Bytes::Copy(path), source));
         }
+    }
+    // Zola writes the compiled stylesheets over static files of the same name.
+    let (compiled, links) = crate::sass::compile(config)?;
+    warnings.extend(links);
+    for file in compiled {
+        files.insert(file.path, (file.bytes, file.source));
     }
     let mut files: Vec<OutputFile> = files
         .into_iter()

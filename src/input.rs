@@ -44,7 +44,8 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
         "content" => Some(ChangeKind::Content),
         "templates" => Some(ChangeKind::Templates),
         "locales" => Some(ChangeKind::Strings),
-        "static" => Some(ChangeKind::Static),
+        // Stylesheets compiled to CSS (`compile_sass`) are static files of the output.
+        "static" | "sass" => Some(ChangeKind::Static),
         // themes/<name>/templates/… or themes/<name>/static/…
         "themes" => match parts.nth(1).as_deref() {
             Some("templates") => Some(ChangeKind::Templates),
@@ -76,6 +77,7 @@ mod tests {
             Some(ChangeKind::Static)
         );
         assert_eq!(kind("locales/km/main.ftl"), Some(ChangeKind::Strings));
+        assert_eq!(kind("sass/parts/_colours.scss"), Some(ChangeKind::Static));
         assert_eq!(kind("public/index.html"), None);
         assert_eq!(kind("content/news/.a.md.swp"), None);
         assert_eq!(kind("content/news/a.md~"), None);

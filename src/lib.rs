@@ -24,6 +24,7 @@ pub mod new;
 pub mod output;
 pub mod progress;
 pub mod render;
+mod sass;
 pub mod search;
 pub mod serve;
 pub mod site;

@@ -930,18 +930,25 @@ fn render_markdown(
             .insert_anchor_links
             .unwrap_or(config.markdown.insert_anchor_links)
     };
+    // A Zola site's shortcodes see the page or section their text belongs to.
+    let zola_shortcodes = config.migration.from_zola;
+    let may_call = |body: &str| zola_shortcodes && (body.contains("{{") || body.contains("{%"));
     let render = |body: &str,
                   file: &str,
                   first_line: usize,
                   lang: usize,
                   images: &[crate::images::Responsive],
-                  anchor_links: AnchorLinks| {
+                  anchor_links: AnchorLinks,
+                  owner: Option<(&str, tera::Value)>| {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(&first_line.to_le_bytes());
         hasher.update(&[anchor_links as u8]);
         hasher.update(body.as_bytes());
         if !images.is_empty() {
             hash_debug(&mut hasher, &images);
+        }
+        if let Some(owner) = &owner {
+            hash_debug(&mut hasher, owner);
         }
         let key = hasher.digest();
         if let Some((seen, rendered)) = previous.get(&(file.to_owned(), lang))
@@ -958,6 +965,7 @@ fn render_markdown(
             lang,
             images,
             anchor_links,
+            shortcode_owner: owner.as_ref().map(|(name, value)| (*name, value)),
         };
         (key, markdown.render(body, &cx), false)
     };
@@ -969,7 +977,22 @@ fn render_markdown(
         .map(|(i, (p, images))| {
             changed.is_none_or(|c| c.has_page(PageId(i as u32))).then(|| {
                 let links = anchor_links(p.section);
-                render(&p.body, &p.file.shown_as, p.body_line, p.file.lang, images, links)
+                let id = PageId(i as u32);
+                let owner = may_call(&p.body).then(|| {
+                    (
+                        "page",
+                        crate::render::zola::shortcode_page_value(config, content_ref, id),
+                    )
+                });
+                render(
+                    &p.body,
+                    &p.file.shown_as,
+                    p.body_line,
+                    p.file.lang,
+                    images,
+                    links,
+                    owner,
+                )
             })
         })
         .collect();
@@ -981,8 +1004,20 @@ fn render_markdown(
             changed
                 .is_none_or(|c| c.has_section(SectionId(i as u32)))
                 .then(|| {
-                    let links = anchor_links(SectionId(i as u32));
-                    render(&s.body, &s.shown_as(), s.body_line, s.lang, &no_images, links)
+                    let id = SectionId(i as u32);
+                    let owner = may_call(&s.body).then(|| {
+                        let value = crate::render::zola::shortcode_section_value(config, content_ref, id);
+                        ("section", value)
+                    });
+                    render(
+                        &s.body,
+                        &s.shown_as(),
+                        s.body_line,
+                        s.lang,
+                        &no_images,
+                        anchor_links(id),
+                        owner,
+                    )
                 })
         })
         .collect();
@@ -1115,7 +1150,8 @@ fn check_anchors(config: &Config, content: &Content) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Static files: the theme's first, then the site's `static/`, which wins on equal paths.
+/// Static files: the theme's first, then the site's `static/`, which wins on equal paths, then
+/// the stylesheets compiled from `sass/` (with `compile_sass = true`).
 fn static_files(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
     let mut warnings = Vec::new();
     let mut files: HashMap<String, (Bytes, String)> = HashMap::new();
@@ -1143,6 +1179,12 @@ fn static_files(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
             let source = format!("static/{rel}");
             files.insert(rel, (Bytes::Copy(path), source));
         }
+    }
+    // Zola writes the compiled stylesheets over static files of the same name.
+    let (compiled, links) = crate::sass::compile(config)?;
+    warnings.extend(links);
+    for file in compiled {
+        files.insert(file.path, (file.bytes, file.source));
     }
     let mut files: Vec<OutputFile> = files
         .into_iter()

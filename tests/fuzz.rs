@@ -366,6 +366,7 @@ impl Loader {
                     lang: page.file.lang,
                     images: &[],
                     anchor_links: Default::default(),
+                    shortcode_owner: None,
                 };
                 let rendered = self.markdown.render(&page.body, &cx);
                 if rendered.errors.is_empty() {

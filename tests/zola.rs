@@ -174,7 +174,6 @@ fn build_prints_one_warning_naming_the_ignored_keys() {
         .collect();
     assert_eq!(lines.len(), 1, "{text}");
     for key in [
-        "`compile_sass`",
         "`minify_html`",
         "`link_checker.internal_level`",
         "`search.index_format`",
@@ -195,12 +194,20 @@ fn check_reports_what_was_mapped_ignored_and_what_differs() {
     assert!(text.contains("0 errors"), "{text}");
     assert!(
         text.contains(
-            "zola.toml\n  warning: Coming from Zola: ignored (these keys do nothing in mekong): `compile_sass`"), "{text}");
+            "zola.toml\n  warning: Coming from Zola: ignored (these keys do nothing in mekong): `minify_html`"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("`compile_sass`"),
+        "compile_sass is done, not ignored: {text}"
+    );
     assert!(
         text.contains("  note: Coming from Zola: mapped: default_language not set: `en`, as in Zola"),
         "{text}"
     );
     for mapped in [
+        "compile_sass: the sass/ folder is compiled to CSS",
         "generate_feeds = true",
         "feed_filenames = [\"rss.xml\"]",
         "[translations]",
@@ -304,4 +311,38 @@ fn paginate_path_names_the_folder_of_list_pages() {
     assert!(first.contains("https://example.org/updates/p/2/"), "{first}");
     assert!(first.contains("Older but updated"), "{first}");
     assert!(site.public("updates/p/2/index.html").contains("Newer"));
+}
+
+#[test]
+fn compile_sass_writes_each_stylesheet_as_css_and_no_partial() {
+    let site = Site::fixture("zola-site");
+    site.build(&[]);
+    assert_eq!(
+        site.public("site.css"),
+        "body{color:#1d6fa5}body nav{margin:0 auto}"
+    );
+    assert_eq!(site.public("css/print.css"), "a{text-decoration:underline}");
+    assert!(!site.exists("_colours.css"));
+    assert!(!site.exists("_parts/hidden.css"));
+    assert!(!site.exists("site.scss"));
+}
+
+#[test]
+fn a_sass_error_names_file_line_and_column_and_keeps_the_last_output() {
+    let site = Site::fixture("zola-site");
+    site.build(&[]);
+    site.write("sass/_colours.scss", "$river: #1d6fa5;\n$sea: ;\n");
+    let err = site.build_fails();
+    assert!(
+        err.contains("sass/_colours.scss:2:6: error: Sass: Expected expression."),
+        "{err}"
+    );
+    assert!(
+        err.contains("sass/site.scss is compiled because compile_sass = true"),
+        "{err}"
+    );
+    assert_eq!(
+        site.public("site.css"),
+        "body{color:#1d6fa5}body nav{margin:0 auto}"
+    );
 }

@@ -66,7 +66,7 @@ struct RawConfig {
     // Zola's keys that do nothing in mekong: accepted, and named in one warning.
     output_dir: Option<toml::Value>,
     preserve_dotfiles_in_output: Option<toml::Value>,
-    compile_sass: Option<toml::Value>,
+    compile_sass: Option<bool>,
     minify_html: Option<toml::Value>,
     ignored_static: Option<toml::Value>,
     exclude_paginated_pages_in_sitemap: Option<toml::Value>,
@@ -297,6 +297,8 @@ pub struct Config {
     pub build_search_index: bool,
     pub generate_sitemap: bool,
     pub generate_robots_txt: bool,
+    /// Zola's `compile_sass`: the `.scss` and `.sass` files of `sass/` become `.css` files.
+    pub compile_sass: bool,
     /// The author of pages that name none (Zola's `author`).
     pub author: Option<String>,
     /// Glob patterns of files under `content/` to leave out (Zola's `ignored_content`).
@@ -591,6 +593,7 @@ impl Config {
             feed_files,
             generate_sitemap: raw.generate_sitemap.unwrap_or(true),
             generate_robots_txt: raw.generate_robots_txt.unwrap_or(true),
+            compile_sass: raw.compile_sass.unwrap_or(false),
             author: raw.author,
             ignored_content: raw.ignored_content.unwrap_or_default(),
             paths_keep_dates: slugify.and_then(|s| s.paths_keep_dates).unwrap_or(false),

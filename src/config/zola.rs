@@ -98,7 +98,6 @@ impl RawConfig {
                     "preserve_dotfiles_in_output",
                     self.preserve_dotfiles_in_output.is_some(),
                 ),
-                ("compile_sass", self.compile_sass.is_some()),
                 ("minify_html", self.minify_html.is_some()),
                 ("ignored_static", self.ignored_static.is_some()),
                 (
@@ -217,6 +216,9 @@ pub(super) fn report(
     }
     if raw.generate_sitemap.is_some() {
         mapped.push("generate_sitemap".to_owned());
+    }
+    if raw.compile_sass == Some(true) {
+        mapped.push("compile_sass: the sass/ folder is compiled to CSS".to_owned());
     }
     if raw.generate_robots_txt.is_some() {
         mapped.push("generate_robots_txt".to_owned());

@@ -81,10 +81,7 @@ mod tests {
         }
         fn render_shortcode(
             &self,
-            _: &str,
-            _: &serde_json::Map<String, serde_json::Value>,
-            _: Option<&str>,
-            _: usize,
+            _: &crate::markdown::shortcodes::Invocation<'_>,
         ) -> Result<String, String> {
             Err(String::new())
         }

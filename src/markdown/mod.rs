@@ -3,6 +3,7 @@
 //! links, external-link attributes and shortcodes.
 
 mod codeblock;
+mod components;
 mod footnotes;
 mod headings;
 mod links;
@@ -20,7 +21,7 @@ use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
 use headings::{HeadingTags, HeadingWriter, IdMaker, heading_tags, nest_headings, split_attributes};
 use shortcodes::Found;
-pub use shortcodes::ShortcodeRenderer;
+pub use shortcodes::{Invocation, ShortcodeRenderer};
 
 /// Class prefix of highlighted code; the theme's stylesheet uses the same.
 pub const HIGHLIGHT_CLASS_PREFIX: &str = "hl-";
@@ -41,6 +42,8 @@ pub struct RenderContext<'a> {
     pub images: &'a [crate::images::Responsive],
     /// Where headings get a link to themselves (the section's `insert_anchor_links`).
     pub anchor_links: AnchorLinks,
+    /// A Zola site's `page` or `section` for its shortcodes (see `Invocation::owner`).
+    pub shortcode_owner: Option<(&'a str, &'a tera::Value)>,
 }
 
 /// The Markdown engine: options and the syntax highlighter, built once per site.
@@ -407,7 +410,8 @@ fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, 
         return Ok((markdown.to_owned(), Vec::new()));
     }
     let is_known = |name: &str| cx.shortcodes.is_shortcode(name);
-    let calls = shortcodes::find_calls(markdown, &is_known).map_err(|err| {
+    let is_component = |name: &str| cx.shortcodes.is_component(name);
+    let calls = shortcodes::find_calls(markdown, &is_known, &is_component).map_err(|err| {
         Diagnostic::error(cx.file, err.message)
             .at_offset(markdown, err.offset, cx.first_line)
             .hint(err.hint)
@@ -416,6 +420,7 @@ fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, 
     let mut html = Vec::with_capacity(calls.len());
     let mut diagnostics = Vec::new();
     let mut copied = 0;
+    let mut calls_so_far: HashMap<String, usize> = HashMap::new();
     for found in calls {
         let call = match found {
             Found::Call(call) => call,
@@ -427,14 +432,26 @@ fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, 
             }
         };
         out.push_str(&markdown[copied..call.range.start]);
-        match cx
-            .shortcodes
-            .render_shortcode(&call.name, &call.args, call.body.as_deref(), cx.lang)
-        {
+        let nth = calls_so_far.entry(call.name.clone()).or_default();
+        *nth += 1;
+        let invocation = Invocation {
+            name: &call.name,
+            args: &call.args,
+            body: call.body.as_deref(),
+            lang: cx.lang,
+            nth: *nth,
+            owner: cx.shortcode_owner,
+        };
+        let (rendered, what) = if call.component {
+            (cx.shortcodes.render_component(&invocation), "component")
+        } else {
+            (cx.shortcodes.render_shortcode(&invocation), "shortcode")
+        };
+        match rendered {
             Ok(rendered) => html.push(rendered),
             Err(message) => {
                 diagnostics.push(
-                    Diagnostic::error(cx.file, format!("shortcode `{}` failed: {message}", call.name))
+                    Diagnostic::error(cx.file, format!("{what} `{}` failed: {message}", call.name))
                         .at_offset(markdown, call.range.start, cx.first_line),
                 );
                 html.push(String::new());

@@ -10,14 +10,18 @@ use serde_json::{Map, Value};
 /// template renderer.
 pub trait ShortcodeRenderer: Sync {
     fn is_shortcode(&self, name: &str) -> bool;
-    /// Renders `name` with `args`, the `body` of a block shortcode, in language `lang`.
-    fn render_shortcode(
-        &self,
-        name: &str,
-        args: &Map<String, Value>,
-        body: Option<&str>,
-        lang: usize,
-    ) -> Result<String, String>;
+    /// Renders one call of a shortcode template.
+    fn render_shortcode(&self, call: &Invocation<'_>) -> Result<String, String>;
+
+    /// Whether the site's templates define component `name` (Zola 0.23, Tera 2).
+    fn is_component(&self, _name: &str) -> bool {
+        false
+    }
+
+    /// Renders one call of a component from the Markdown.
+    fn render_component(&self, call: &Invocation<'_>) -> Result<String, String> {
+        Err(format!("no component `{}`", call.name))
+    }
 
     /// The UI string `key` in language `lang` with text arguments; `None` when there is none.
     fn ui_string(&self, _key: &str, _lang: usize, _args: &[(&str, &str)]) -> Option<String> {
@@ -30,6 +34,20 @@ pub trait ShortcodeRenderer: Sync {
     }
 }
 
+/// One shortcode call as its template gets it.
+pub struct Invocation<'a> {
+    pub name: &'a str,
+    pub args: &'a Map<String, Value>,
+    /// The body of a block shortcode.
+    pub body: Option<&'a str>,
+    pub lang: usize,
+    /// How many times this shortcode has been called in this text so far, this call included.
+    pub nth: usize,
+    /// A Zola site's `page` or `section` (the name and its value) as Zola gives it to
+    /// shortcodes; `None` for mekong's sites.
+    pub owner: Option<(&'a str, &'a tera::Value)>,
+}
+
 /// A shortcode call found in the text.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Call {
@@ -38,6 +56,8 @@ pub(crate) struct Call {
     pub(crate) body: Option<String>,
     /// Byte range of the whole call in the text.
     pub(crate) range: std::ops::Range<usize>,
+    /// A Zola 0.23 component (`{{ <name …/> }}`), not a shortcode.
+    pub(crate) component: bool,
 }
 
 /// What the text holds at a range: a call to expand, or an escaped call to show as written.
@@ -61,7 +81,11 @@ pub(crate) struct CallError {
 
 /// Finds shortcode calls outside code blocks and code spans, and escaped calls everywhere
 /// (Zola's escapes are how documentation shows a call inside code).
-pub(crate) fn find_calls(text: &str, is_known: &dyn Fn(&str) -> bool) -> Result<Vec<Found>, CallError> {
+pub(crate) fn find_calls(
+    text: &str,
+    is_known: &dyn Fn(&str) -> bool,
+    is_component: &dyn Fn(&str) -> bool,
+) -> Result<Vec<Found>, CallError> {
     let code = code_ranges(text);
     let mut calls = Vec::new();
     let mut at = 0;
@@ -80,6 +104,18 @@ pub(crate) fn find_calls(text: &str, is_known: &dyn Fn(&str) -> bool) -> Result<
         let rest = &text[start..];
         let block = rest.starts_with("{%");
         if !block && !rest.starts_with("{{") {
+            continue;
+        }
+        if let Some(component) = super::components::component_at(text, start, is_component) {
+            let component = component?;
+            calls.push(Found::Call(Call {
+                name: component.name,
+                args: component.args,
+                body: component.body.as_deref().map(unescape),
+                range: start..component.end,
+                component: true,
+            }));
+            at = component.end;
             continue;
         }
         let Some((name, args_text, after)) = parse_head(&rest[2..], if block { "%}" } else { "}}" }) else {
@@ -118,6 +154,7 @@ pub(crate) fn find_calls(text: &str, is_known: &dyn Fn(&str) -> bool) -> Result<
             args,
             body,
             range: start..end,
+            component: false,
         }));
         at = end;
     }
@@ -309,7 +346,7 @@ fn parse_args(text: &str) -> Result<Map<String, Value>, String> {
 /// Lists inside lists deeper than this are refused rather than parsed: the parser recurses.
 const MAX_LIST_DEPTH: usize = 32;
 
-fn parse_value(text: &str, depth: usize) -> Result<(Value, &str), String> {
+pub(super) fn parse_value(text: &str, depth: usize) -> Result<(Value, &str), String> {
     if let Some(quote) = text.chars().next().filter(|c| *c == '"' || *c == '\'') {
         let mut value = String::new();
         let mut escaped = false;
@@ -428,7 +465,7 @@ mod tests {
     }
 
     fn calls(text: &str) -> Vec<Call> {
-        find_calls(text, &known)
+        find_calls(text, &known, &|_| false)
             .unwrap()
             .into_iter()
             .filter_map(|f| match f {
@@ -443,7 +480,7 @@ mod tests {
         let mut out = String::new();
         let mut names = Vec::new();
         let mut copied = 0;
-        for found in find_calls(text, &known).unwrap() {
+        for found in find_calls(text, &known, &|_| false).unwrap() {
             match found {
                 Found::Call(call) => {
                     out.push_str(&text[copied..call.range.start]);
@@ -488,7 +525,7 @@ mod tests {
 
     #[test]
     fn an_unclosed_escape_is_an_error_at_its_offset() {
-        let err = find_calls("ab\n{%/* note() */%}\nno end", &known).unwrap_err();
+        let err = find_calls("ab\n{%/* note() */%}\nno end", &known, &|_| false).unwrap_err();
         assert_eq!(err.offset, 3);
         assert!(
             err.message.contains("no closing `{%/* end */%}`"),
@@ -535,19 +572,19 @@ mod tests {
     #[test]
     fn deeply_nested_list_arguments_are_an_error_not_a_crash() {
         let deep = format!("{{{{ note(a={}{}) }}}}", "[".repeat(5429), "]".repeat(5429));
-        let err = find_calls(&deep, &known).unwrap_err();
+        let err = find_calls(&deep, &known, &|_| false).unwrap_err();
         assert!(
             err.message.contains("nested more than 32 deep"),
             "{}",
             err.message
         );
         let fine = format!("{{{{ note(a={}{}) }}}}", "[".repeat(32), "]".repeat(32));
-        assert!(find_calls(&fine, &known).is_ok());
+        assert!(find_calls(&fine, &known, &|_| false).is_ok());
     }
 
     #[test]
     fn an_unknown_shortcode_is_an_error_at_its_offset() {
-        let err = find_calls("ab {{ yutube(id=\"x\") }}", &known).unwrap_err();
+        let err = find_calls("ab {{ yutube(id=\"x\") }}", &known, &|_| false).unwrap_err();
         assert_eq!(err.offset, 3);
         assert!(err.message.contains("yutube"));
     }

@@ -12,7 +12,6 @@ mod zola_tera1;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde_json::Map as JsonMap;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::config::Config;
@@ -21,7 +20,7 @@ use crate::date::Date;
 use crate::date::DateStyle;
 use crate::error::{Diagnostic, Error, Result};
 use crate::i18n::{FluentArg, I18n, fluent_args};
-use crate::markdown::ShortcodeRenderer;
+use crate::markdown::{Invocation, ShortcodeRenderer};
 use zola::Dialect;
 use zola_functions::ZolaFunctions;
 use zola_tera1::Tera1;
@@ -74,6 +73,8 @@ pub struct Renderer {
     zola_functions: Arc<ZolaFunctions>,
     /// The engine of a Zola 0.22 site's Tera 1 templates (then `tera` renders nothing).
     tera1: Option<Tera1>,
+    /// Zola's `config` for a Zola site's shortcodes, one per language; empty for mekong's.
+    shortcode_configs: Vec<Value>,
 }
 
 struct TemplateSource {
@@ -148,6 +149,13 @@ impl Renderer {
             dialect,
             zola_functions,
             tera1,
+            shortcode_configs: if config.migration.from_zola {
+                (0..config.languages.len())
+                    .map(|lang| zola::config_value(config, lang))
+                    .collect()
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -219,6 +227,22 @@ impl Renderer {
         }
     }
 
+    /// What a call from Markdown sees besides its arguments: `lang` and `nth`, and for a Zola
+    /// site the `page` (or `section`) and `config`.
+    fn call_context<'a>(&self, call: &Invocation<'a>) -> Vec<(&'a str, Value)> {
+        let mut values = vec![
+            ("lang", Value::from(self.language_codes[call.lang].as_str())),
+            ("nth", Value::from(call.nth)),
+        ];
+        if let Some((name, value)) = call.owner {
+            values.push((name, value.clone()));
+            if let Some(config) = self.shortcode_configs.get(call.lang) {
+                values.push(("config", config.clone()));
+            }
+        }
+        values
+    }
+
     /// How users know Tera 1 template `name`: the site's file, else its theme's.
     fn shown_tera1(&self, name: &str) -> String {
         self.shown_names
@@ -234,24 +258,19 @@ impl ShortcodeRenderer for Renderer {
         self.shortcode_names.iter().any(|n| n == name)
     }
 
-    fn render_shortcode(
-        &self,
-        name: &str,
-        args: &JsonMap<String, serde_json::Value>,
-        body: Option<&str>,
-        lang: usize,
-    ) -> std::result::Result<String, String> {
-        let template = format!("shortcodes/{name}.html");
+    fn render_shortcode(&self, call: &Invocation<'_>) -> std::result::Result<String, String> {
+        let template = format!("shortcodes/{}.html", call.name);
+        let mut values: Vec<(&str, Value)> = call
+            .args
+            .iter()
+            .map(|(key, value)| (key.as_str(), Value::from_serializable(value)))
+            .collect();
+        if let Some(body) = call.body {
+            values.push(("body", Value::from(body)));
+        }
+        values.extend(self.call_context(call));
         if let Some(tera1) = &self.tera1 {
-            let mut values: Vec<(String, Value)> = args
-                .iter()
-                .map(|(key, value)| (key.clone(), Value::from_serializable(value)))
-                .collect();
-            if let Some(body) = body {
-                values.push(("body".to_owned(), Value::from(body)));
-            }
-            values.push(("lang".to_owned(), Value::from(self.language_codes[lang].as_str())));
-            let values: Vec<(&str, &Value)> = values.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            let values: Vec<(&str, &Value)> = values.iter().map(|(k, v)| (*k, v)).collect();
             return tera1.render(&template, &values).map_err(|err| {
                 tera1
                     .error(|name| self.shown_tera1(name), &err, "a shortcode")
@@ -259,16 +278,31 @@ impl ShortcodeRenderer for Renderer {
             });
         }
         let mut context = Context::new();
-        for (key, value) in args {
-            context.insert(key.clone(), value);
+        for (key, value) in values {
+            context.insert_value(key.to_owned(), value);
         }
-        if let Some(body) = body {
-            context.insert("body", body);
-        }
-        context.insert("lang", &self.language_codes[lang]);
         self.tera
-            .render(&format!("shortcodes/{name}.html"), &context)
+            .render(&template, &context)
             .map_err(|err| template_error(&self.shown_names, &err, "a shortcode").to_string())
+    }
+
+    fn is_component(&self, name: &str) -> bool {
+        self.tera1.is_none() && self.tera.contains_component(name)
+    }
+
+    fn render_component(&self, call: &Invocation<'_>) -> std::result::Result<String, String> {
+        let mut args = Context::new();
+        for (key, value) in call.args {
+            args.insert(key.clone(), value);
+        }
+        // What the shortcode would see is there for the component's implicit arguments.
+        let mut implicits = Context::new();
+        for (key, value) in self.call_context(call) {
+            implicits.insert_value(key.to_owned(), value);
+        }
+        self.tera
+            .render_component_with_implicits(call.name, &args, &implicits, call.body, true)
+            .map_err(|err| template_error(&self.shown_names, &err, "a component").to_string())
     }
 
     fn ui_string(&self, key: &str, lang: usize, args: &[(&str, &str)]) -> Option<String> {

@@ -272,9 +272,20 @@ pub(crate) fn section_value(
     id: SectionId,
     list_values: &[Value],
 ) -> Value {
+    let view = section_view(config, content, id);
+    let pages: Vec<Value> = content
+        .section(id)
+        .pages
+        .iter()
+        .map(|p| list_values[p.0 as usize].clone())
+        .collect();
+    crate::render::views::with_entry(Value::from_serializable(&view), "pages", Value::from(pages))
+}
+
+fn section_view<'a>(config: &'a Config, content: &'a Content, id: SectionId) -> SectionView<'a> {
     let section: &Section = content.section(id);
     let permalink = config.permalink(&section.path);
-    let view = SectionView {
+    SectionView {
         relative_path: section_relative_path(config, section),
         content: &section.rendered.html,
         title: &section.title,
@@ -310,13 +321,57 @@ pub(crate) fn section_value(
             })
             .collect(),
         permalink,
-    };
-    let pages: Vec<Value> = section
-        .pages
-        .iter()
-        .map(|p| list_values[p.0 as usize].clone())
-        .collect();
-    crate::render::views::with_entry(Value::from_serializable(&view), "pages", Value::from(pages))
+    }
+}
+
+/// What a shortcode's `page` (or `section`) cannot hold: it is rendered while the Markdown it
+/// belongs to is, so, as in Zola, `content` is empty and the table of contents, summary,
+/// neighbours, translations and (of a section) pages and subsections are empty too. Word
+/// counts are left out: mekong counts words after the Markdown is rendered.
+const SHORTCODE_EMPTY: &[&str] = &[
+    "content",
+    "summary",
+    "toc",
+    "lower",
+    "higher",
+    "translations",
+    "pages",
+    "subsections",
+];
+const SHORTCODE_LEFT_OUT: &[&str] = &["word_count", "reading_time"];
+
+fn for_shortcodes(value: Value) -> Value {
+    let mut map = value.as_map().cloned().unwrap_or_default();
+    for field in SHORTCODE_EMPTY {
+        let key = tera::value::Key::from(*field);
+        let empty = match *field {
+            "content" => Value::from(""),
+            "summary" | "lower" | "higher" => Value::none(),
+            _ => Value::from(Vec::<Value>::new()),
+        };
+        if map.contains_key(&key) {
+            map.insert(key, empty);
+        }
+    }
+    for field in SHORTCODE_LEFT_OUT {
+        map.shift_remove(&tera::value::Key::from(*field));
+    }
+    Value::from(map)
+}
+
+/// The `page` a Zola shortcode in page `id` sees.
+pub(crate) fn shortcode_page_value(config: &Config, content: &Content, id: PageId) -> Value {
+    for_shortcodes(Value::from_serializable(&page_view(config, content, id)))
+}
+
+/// The `section` a Zola shortcode in section `id` sees.
+pub(crate) fn shortcode_section_value(config: &Config, content: &Content, id: SectionId) -> Value {
+    let value = Value::from_serializable(&section_view(config, content, id));
+    for_shortcodes(crate::render::views::with_entry(
+        value,
+        "pages",
+        Value::from(Vec::<Value>::new()),
+    ))
 }
 
 /// Zola's `TaxonomyConfig`, as `taxonomy` and `get_taxonomy(…).kind`.

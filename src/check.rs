@@ -230,8 +230,8 @@ fn string_warnings(rendering: &Rendering) -> Vec<Diagnostic> {
     let config = &rendering.config;
     let i18n = &rendering.i18n;
     let mut out = Vec::new();
-    for (lang, language) in config.languages.iter().enumerate() {
-        for (other_lang, other) in config.languages.iter().enumerate() {
+    for (lang, language) in config.lang_ids().zip(&config.languages) {
+        for (other_lang, other) in config.lang_ids().zip(&config.languages) {
             if other_lang == lang {
                 continue;
             }
@@ -259,7 +259,7 @@ fn string_warnings(rendering: &Rendering) -> Vec<Diagnostic> {
     out.dedup();
     for taxonomy in &rendering.content.taxonomies {
         // A Zola site's own templates show each language's terms as its pages write them.
-        if taxonomy.lang == 0 || rendering.dialect.is_zola() {
+        if taxonomy.lang.is_default() || rendering.dialect.is_zola() {
             continue;
         }
         let name = &config.taxonomies[taxonomy.taxonomy].name;
@@ -325,9 +325,8 @@ fn language_lint(rendering: &Rendering) -> Vec<Diagnostic> {
     let config = &rendering.config;
     let content = &rendering.content;
     let styles: Vec<Option<crate::lint::NumberStyle>> = config
-        .languages
-        .iter()
-        .enumerate()
+        .lang_ids()
+        .zip(&config.languages)
         .map(|(lang, language)| {
             let name = format!("{} ({})", language.name, language.code);
             crate::lint::NumberStyle::of(rendering.i18n.formats(lang), &name)

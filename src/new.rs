@@ -26,12 +26,11 @@ pub fn new_article(config: &Config, target: &str, title: Option<&str>) -> Result
     let title = title.map_or_else(|| name.replace('-', " "), str::to_owned);
     let today = Date::today();
     let files: Vec<(PathBuf, String)> = config
-        .languages
-        .iter()
-        .enumerate()
+        .lang_ids()
+        .zip(&config.languages)
         .map(|(lang, language)| {
-            let file = if lang == 0 { format!("{name}.md") } else { format!("{name}.{}.md", language.code) };
-            let text = if lang == 0 {
+            let file = if lang.is_default() { format!("{name}.md") } else { format!("{name}.{}.md", language.code) };
+            let text = if lang.is_default() {
                 format!(
                     "+++\ntitle = {}\ndescription = \"\"\ndate = {today}\nauthors = []\n\n[taxonomies]\ntags = []\n+++\n\n",
                     toml_string(&title)

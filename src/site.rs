@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use tera::Value;
 
+use crate::config::LangId;
 use crate::config::{AnchorLinks, Config};
 use crate::content::{Content, LoadOptions, PageId, SectionId, TextChanges};
 use crate::error::{Diagnostic, Error, Result, collect_all};
@@ -183,9 +184,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let files = rendering.written.unwrap_or_default();
     let pages_per_language = rendering
         .config
-        .languages
-        .iter()
-        .enumerate()
+        .lang_ids()
+        .zip(&rendering.config.languages)
         .map(|(lang, language)| (language.code.clone(), rendering.content.pages_in(lang).count()))
         .collect();
     let mut warnings = rendering.warnings;
@@ -248,7 +248,7 @@ pub struct BuildCache {
     parse: crate::content::ParseCache,
     markdown_engine: Option<Arc<Markdown>>,
     /// Rendered Markdown by (file, language): the hash of its input, and the result.
-    markdown: HashMap<(String, usize), (u64, Rendered)>,
+    markdown: HashMap<(String, LangId), (u64, Rendered)>,
     /// Hash of every page's and section's URL: rendered links stay right while it holds.
     link_targets: u64,
     /// Pages read for word counts and the search index, by their text.
@@ -629,7 +629,8 @@ fn render_into(
         false => Vec::new(),
     };
     let config_values: Vec<Value> = match dialect.is_zola() {
-        true => (0..config.languages.len())
+        true => config
+            .lang_ids()
             .map(|lang| zola::config_value(&config, lang))
             .collect(),
         false => vec![Value::from_serializable(&ConfigView::new(&config)); config.languages.len()],
@@ -936,7 +937,7 @@ fn render_markdown(
     let render = |body: &str,
                   file: &str,
                   first_line: usize,
-                  lang: usize,
+                  lang: LangId,
                   images: &[crate::images::Responsive],
                   anchor_links: AnchorLinks,
                   owner: Option<(&str, tera::Value)>| {

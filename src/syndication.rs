@@ -1,6 +1,7 @@
 //! What machines read: Atom and RSS feeds, the sitemap with language alternates, robots.txt.
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::{Content, Page, PageId};
 use crate::date::Date;
 
@@ -25,7 +26,7 @@ pub fn escape_xml(text: &str) -> String {
 pub struct Feed<'a> {
     pub title: &'a str,
     pub description: &'a str,
-    pub lang: usize,
+    pub lang: LangId,
     /// Site path of the HTML page the feed follows, e.g. `/en/news/`.
     pub html_path: &'a str,
     pub pages: Vec<PageId>,
@@ -201,7 +202,7 @@ pub fn sitemap(config: &Config, content: &Content) -> String {
 
 /// Everything the sitemap lists: every page and section in its real languages, and the terms.
 pub fn sitemap_entries(config: &Config, content: &Content) -> Vec<SitemapEntry> {
-    let code = |lang: usize| config.languages[lang].code.clone();
+    let code = |lang: LangId| config.languages[lang].code.clone();
     let mut entries = Vec::new();
     // Sections that redirect or are not rendered (Zola's `redirect_to`, `render = false`)
     // have no page to list.
@@ -209,10 +210,9 @@ pub fn sitemap_entries(config: &Config, content: &Content) -> Vec<SitemapEntry> 
         !s.hidden && s.meta.redirect_to.is_none() && s.meta.render != Some(false)
     };
     for section in content.sections.iter().filter(|s| rendered_section(s)) {
-        let alternates = section
-            .translations
-            .iter()
-            .enumerate()
+        let alternates = config
+            .lang_ids()
+            .zip(&section.translations)
             .filter_map(|(lang, s)| s.map(|s| (code(lang), content.section(s).path.clone())))
             .collect();
         entries.push(SitemapEntry {
@@ -226,10 +226,9 @@ pub fn sitemap_entries(config: &Config, content: &Content) -> Vec<SitemapEntry> 
         .iter()
         .filter(|p| p.original.is_none() && p.meta.render != Some(false))
     {
-        let alternates = page
-            .translations
-            .iter()
-            .enumerate()
+        let alternates = config
+            .lang_ids()
+            .zip(&page.translations)
             .filter_map(|(lang, p)| p.map(|p| (lang, content.page(p))))
             .filter(|(_, p)| p.original.is_none())
             .map(|(lang, p)| (code(lang), p.path.clone()))

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::{Content, LoadOptions, Page};
 use crate::date::Date;
 use crate::error::{Diagnostic, Error, Result};
@@ -89,18 +90,17 @@ fn source_changed(page: &Page) -> String {
 /// Every article of the site (default-language pages) and its status in each language.
 pub fn table(config: &Config, content: &Content) -> Vec<Row> {
     let mut rows: Vec<Row> = content
-        .pages_in(0)
+        .pages_in(LangId::DEFAULT)
         .map(|id| {
             let original = content.page(id);
             let hash = source_hash(original);
             let languages = config
-                .languages
-                .iter()
-                .enumerate()
+                .lang_ids()
+                .zip(&config.languages)
                 .map(|(lang, language)| {
                     let translation = original.translations[lang].map(|t| content.page(t));
                     let status = match translation {
-                        _ if lang == 0 => Status::Source,
+                        _ if lang.is_default() => Status::Source,
                         None => Status::Missing,
                         Some(t) if t.original.is_some() => Status::Fallback,
                         Some(t) => match &t.meta.translation {
@@ -152,7 +152,7 @@ pub fn to_text(config: &Config, rows: &[Row]) -> String {
         out.push('\n');
     }
     out.push('\n');
-    for (lang, language) in config.languages.iter().enumerate().skip(1) {
+    for (lang, language) in config.lang_ids().zip(&config.languages).skip(1) {
         let count =
             |wanted: fn(&Status) -> bool| rows.iter().filter(|r| wanted(&r.languages[lang].status)).count();
         out.push_str(&format!(
@@ -196,7 +196,7 @@ pub fn mark(config: &Config, file: &Path) -> Result<String> {
                     .hint("give the path of a translation, e.g. content/news/bai-viet.km.md"),
             )
         })?;
-    if page.file.lang == 0 {
+    if page.file.lang.is_default() {
         return Err(
             Diagnostic::error(&page.file.shown_as, "this is the original, not a translation")
                 .hint("mark the translations of it, e.g. the .en.md or .km.md file beside it")

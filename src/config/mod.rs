@@ -212,6 +212,59 @@ impl ExternalLinks {
     }
 }
 
+/// A language of the site: its place in `Config::languages`, whose first is the default
+/// language, `LangId::DEFAULT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct LangId(usize);
+
+impl LangId {
+    /// The site's default language (`default_language`), first in `Config::languages`.
+    pub const DEFAULT: LangId = LangId(0);
+
+    /// The language at `index` in `Config::languages`.
+    pub const fn at(index: usize) -> LangId {
+        LangId(index)
+    }
+
+    /// Its place in `Config::languages`, and in anything else kept per language in that order.
+    pub const fn index(self) -> usize {
+        self.0
+    }
+
+    pub const fn is_default(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// Anything kept per language in `Config::languages` order is indexed by `LangId`.
+impl<T> std::ops::Index<LangId> for [T] {
+    type Output = T;
+
+    fn index(&self, lang: LangId) -> &T {
+        &self[lang.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<LangId> for [T] {
+    fn index_mut(&mut self, lang: LangId) -> &mut T {
+        &mut self[lang.0]
+    }
+}
+
+impl<T> std::ops::Index<LangId> for Vec<T> {
+    type Output = T;
+
+    fn index(&self, lang: LangId) -> &T {
+        &self[lang.0]
+    }
+}
+
+impl<T> std::ops::IndexMut<LangId> for Vec<T> {
+    fn index_mut(&mut self, lang: LangId) -> &mut T {
+        &mut self[lang.0]
+    }
+}
+
 /// One language of the site; the default language is always first.
 #[derive(Debug, Clone, Serialize)]
 pub struct Language {
@@ -315,6 +368,11 @@ pub struct Config {
 }
 
 impl Config {
+    /// Every language of the site, the default first.
+    pub fn lang_ids(&self) -> impl Iterator<Item = LangId> + use<> {
+        (0..self.languages.len()).map(LangId)
+    }
+
     /// Reads `root/zola.toml` or `root/config.toml`; `base_url` replaces the file's value when
     /// given.
     pub fn load(root: &Path, base_url: Option<&str>) -> Result<Config> {
@@ -631,11 +689,12 @@ impl Config {
     }
 
     pub fn default_language(&self) -> &Language {
-        &self.languages[0]
+        &self.languages[LangId::DEFAULT]
     }
 
-    pub fn language_index(&self, code: &str) -> Option<usize> {
-        self.languages.iter().position(|l| l.code == code)
+    /// The language whose code is `code`.
+    pub fn language_index(&self, code: &str) -> Option<LangId> {
+        self.languages.iter().position(|l| l.code == code).map(LangId)
     }
 
     pub fn content_dir(&self) -> PathBuf {
@@ -850,15 +909,15 @@ taxonomies = [{ name = "auteurs" }]
     #[test]
     fn per_language_taxonomies_follow_zolas_rule() {
         let config = Config::parse_file(Path::new("."), ZOLA_CONFIG_FILE, ZOLA, None).unwrap();
-        let names = |lang: usize| -> Vec<&str> {
+        let names = |lang: LangId| -> Vec<&str> {
             config.languages[lang]
                 .taxonomies
                 .iter()
                 .map(|&t| config.taxonomies[t].name.as_str())
                 .collect()
         };
-        assert_eq!(names(0), ["tags"]);
-        assert_eq!(names(1), ["auteurs"]);
+        assert_eq!(names(LangId::at(0)), ["tags"]);
+        assert_eq!(names(LangId::at(1)), ["auteurs"]);
         // Without per-language lists every language shares the top-level ones, as before.
         let config = Config::parse(
             Path::new("."),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::LangId;
 use crate::config::{Config, Untranslated};
 use crate::content::front_matter::{self, FrontMatter, SortBy};
 use crate::content::rendered::Rendered;
@@ -31,7 +32,7 @@ pub struct LoadOptions {
 pub struct Scheduled {
     pub file: String,
     pub title: String,
-    pub lang: usize,
+    pub lang: LangId,
     pub date: crate::date::Date,
     pub embargoed: bool,
 }
@@ -205,7 +206,11 @@ impl Content {
                 .next()
                 .map(|p| (p.meta.clone(), p.body.clone(), p.body_line, p.found.file.lang));
             if let Some((original, ..)) = &template_meta {
-                for parsed in slots.iter_mut().flatten().filter(|p| p.found.file.lang != 0) {
+                for parsed in slots
+                    .iter_mut()
+                    .flatten()
+                    .filter(|p| !p.found.file.lang.is_default())
+                {
                     let meta = &mut parsed.meta;
                     meta.sort_by = meta.sort_by.or(original.sort_by);
                     meta.paginate_by = meta.paginate_by.or(original.paginate_by);
@@ -228,7 +233,7 @@ impl Content {
                 }
             }
             let mut ids = Vec::with_capacity(languages);
-            for (lang, slot) in slots.iter_mut().enumerate() {
+            for (lang, slot) in config.lang_ids().zip(slots.iter_mut()) {
                 let language = &config.languages[lang];
                 let mut fallback_from = None;
                 let (file, meta, body, body_line) = match slot.take() {
@@ -288,7 +293,7 @@ impl Content {
     }
 
     /// The section a file in `dir` belongs to: the nearest folder with an `_index` file.
-    fn section_for_dir(&self, mut dir: &str, lang: usize) -> SectionId {
+    fn section_for_dir(&self, mut dir: &str, lang: LangId) -> SectionId {
         loop {
             if let Some(Some(id)) = self.sections_by_dir.get(dir).map(|ids| ids[lang]) {
                 return id;
@@ -332,7 +337,7 @@ impl Content {
                     .cloned()
                     .unwrap_or_else(|| slugify(file_stem)),
             };
-            if lang == 0 {
+            if lang.is_default() {
                 default_slugs.insert(key.clone(), slug.clone());
             }
             let prefix = &config.languages[lang].prefix;
@@ -406,12 +411,12 @@ impl Content {
     /// Under the `fallback` policy, an untranslated article appears in that language with the
     /// default language's text.
     fn add_fallback_pages(&mut self, config: &Config) {
-        for (lang, language) in config.languages.iter().enumerate().skip(1) {
+        for (lang, language) in config.lang_ids().zip(&config.languages).skip(1) {
             if language.untranslated != Untranslated::Fallback {
                 continue;
             }
             let originals: Vec<PageId> = self
-                .pages_in(0)
+                .pages_in(LangId::DEFAULT)
                 .filter(|id| self.page(*id).translations[lang].is_none())
                 .collect();
             for original_id in originals {
@@ -704,9 +709,9 @@ fn walk(
 
 /// `foo.en` → (`foo`, index of en); `foo` → (`foo`, default). A suffix that looks like a
 /// language code but is not configured is an error, so `bai.kh.md` is not silently a page.
-fn split_language<'a>(config: &Config, stem: &'a str) -> std::result::Result<(&'a str, usize), String> {
+fn split_language<'a>(config: &Config, stem: &'a str) -> std::result::Result<(&'a str, LangId), String> {
     let Some((base, code)) = stem.rsplit_once('.') else {
-        return Ok((stem, 0));
+        return Ok((stem, LangId::DEFAULT));
     };
     if let Some(lang) = config.language_index(code) {
         return Ok((base, lang));
@@ -716,7 +721,7 @@ fn split_language<'a>(config: &Config, stem: &'a str) -> std::result::Result<(&'
     if looks_like_code {
         Err(format!("unknown language code `{code}` in the file name"))
     } else {
-        Ok((stem, 0))
+        Ok((stem, LangId::DEFAULT))
     }
 }
 
@@ -826,7 +831,7 @@ impl Content {
                     changed.pages.push(PageId(index as u32));
                 }
             }
-            let languages: Vec<(String, usize)> = self
+            let languages: Vec<(String, LangId)> = self
                 .sections
                 .iter()
                 .filter(|s| own(s.file.as_ref()))
@@ -936,19 +941,19 @@ fn parse(found: Found) -> Result<Parsed> {
 /// Folders of sections marked `draft = true`, with the language they hide: a draft
 /// default-language section hides its folder in every language (`None`), a draft translation
 /// only in its own. The home section never hides the whole site.
-fn draft_folders(parsed: &[Parsed]) -> Vec<(String, Option<usize>)> {
+fn draft_folders(parsed: &[Parsed]) -> Vec<(String, Option<LangId>)> {
     parsed
         .iter()
         .filter(|p| p.found.kind == Kind::Section && p.meta.draft && !p.found.dir.is_empty())
         .map(|p| {
             let lang = p.found.file.lang;
-            (p.found.dir.clone(), (lang != 0).then_some(lang))
+            (p.found.dir.clone(), (!lang.is_default()).then_some(lang))
         })
         .collect()
 }
 
 /// Whether `file` lies in (or below) a draft section's folder, for its language.
-fn in_draft_folder(draft_folders: &[(String, Option<usize>)], file: &Parsed) -> bool {
+fn in_draft_folder(draft_folders: &[(String, Option<LangId>)], file: &Parsed) -> bool {
     let dir = &file.found.dir;
     draft_folders.iter().any(|(folder, lang)| {
         lang.is_none_or(|l| l == file.found.file.lang)
@@ -1009,12 +1014,12 @@ fn section_only_fields(meta: &FrontMatter, kind: Kind) -> Option<&'static str> {
 fn inherit_front_matter(config: &Config, parsed: &mut [Parsed]) {
     let originals: HashMap<String, FrontMatter> = parsed
         .iter()
-        .filter(|p| p.found.file.lang == 0 && p.found.kind != Kind::Section)
+        .filter(|p| p.found.file.lang.is_default() && p.found.kind != Kind::Section)
         .map(|p| (p.found.file.canonical_key.clone(), p.meta.clone()))
         .collect();
     for p in parsed
         .iter_mut()
-        .filter(|p| p.found.file.lang != 0 && p.found.kind != Kind::Section)
+        .filter(|p| !p.found.file.lang.is_default() && p.found.kind != Kind::Section)
     {
         if let Some(original) = originals.get(&p.found.file.canonical_key) {
             let own_terms = !p.meta.taxonomies.is_empty();

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 pub use front_matter::{FrontMatter, SortBy};
 pub use load::{BodyEdit, LoadOptions, ParseCache, Scheduled, TextChanges, ZolaFrontMatter};
 
+use crate::config::LangId;
 use crate::error::Diagnostic;
 use rendered::Rendered;
 
@@ -31,7 +32,7 @@ pub struct SourceFile {
     /// `news/foo/index.md` too; the folder for a section).
     pub canonical_key: String,
     /// Index into `Config::languages`.
-    pub lang: usize,
+    pub lang: LangId,
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +67,7 @@ pub struct Section {
     pub file: Option<SourceFile>,
     /// The content folder, `/`-separated, empty for the home page: `news`.
     pub dir: String,
-    pub lang: usize,
+    pub lang: LangId,
     pub meta: FrontMatter,
     pub title: String,
     /// Site path without the `base_url` prefix; always starts and ends with `/`.
@@ -82,7 +83,7 @@ pub struct Section {
     /// The section does not exist in this language (no `_index` and no pages, under `hide`).
     pub hidden: bool,
     /// Under `fallback`, the language whose `_index` text this untranslated section shows.
-    pub fallback_from: Option<usize>,
+    pub fallback_from: Option<LangId>,
     /// Year and month archives, newest first, when the section sets `archive = true`.
     pub archives: Vec<Archive>,
     pub rendered: Rendered,
@@ -142,23 +143,23 @@ impl Content {
         &self.sections[id.0 as usize]
     }
 
-    pub fn home(&self, lang: usize) -> SectionId {
+    pub fn home(&self, lang: LangId) -> SectionId {
         self.sections_by_dir[""][lang].expect("the home section exists in every language")
     }
 
     /// Resolves `news/foo.md`, `news/foo.en.md`, `news/foo/index.md` or `news/_index.md` (with
     /// or without `@/`) in `lang`, falling back to the default language when untranslated.
-    pub fn resolve(&self, target: &str, lang: usize, language_codes: &[String]) -> Option<Target> {
+    pub fn resolve(&self, target: &str, lang: LangId, language_codes: &[String]) -> Option<Target> {
         let target = target.trim_start_matches("@/").trim_start_matches('/');
         let stem = target.strip_suffix(".md")?;
         let (stem, lang) = match stem.rsplit_once('.') {
             Some((rest, code)) if !code.contains('/') => {
-                (rest, language_codes.iter().position(|c| c == code)?)
+                (rest, LangId::at(language_codes.iter().position(|c| c == code)?))
             }
             _ => (stem, lang),
         };
         let (dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
-        let in_lang_or_default = |list: &Vec<Option<u32>>| list[lang].or(list[0]);
+        let in_lang_or_default = |list: &Vec<Option<u32>>| list[lang].or(list[LangId::DEFAULT]);
         if name == "_index" {
             let list = self.sections_by_dir.get(dir)?;
             let ids: Vec<Option<u32>> = list.iter().map(|s| s.map(|s| s.0)).collect();
@@ -185,7 +186,7 @@ impl Content {
     }
 
     /// Pages in `lang`, in file order.
-    pub fn pages_in(&self, lang: usize) -> impl Iterator<Item = PageId> + '_ {
+    pub fn pages_in(&self, lang: LangId) -> impl Iterator<Item = PageId> + '_ {
         self.pages
             .iter()
             .enumerate()

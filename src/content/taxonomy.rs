@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::slug::slugify;
 use crate::content::{Content, PageId};
 use crate::error::{Diagnostic, Error, Result, did_you_mean};
@@ -12,7 +13,7 @@ use crate::error::{Diagnostic, Error, Result, did_you_mean};
 pub struct TaxonomyTerms {
     /// Index into `Config::taxonomies`.
     pub taxonomy: usize,
-    pub lang: usize,
+    pub lang: LangId,
     /// Site path of the list of terms; starts and ends with `/`.
     pub path: String,
     /// Terms ordered by slug.
@@ -80,7 +81,7 @@ pub fn collect(config: &Config, content: &Content) -> Result<Vec<TaxonomyTerms>>
     }
     let mut all = Vec::new();
     for (taxonomy_index, taxonomy) in config.taxonomies.iter().enumerate() {
-        for (lang, language) in config.languages.iter().enumerate() {
+        for (lang, language) in config.lang_ids().zip(&config.languages) {
             if !language.taxonomies.contains(&taxonomy_index) {
                 continue;
             }
@@ -135,7 +136,7 @@ pub fn message_id(taxonomy: &str, slug: &str) -> String {
 pub fn localise_names(
     config: &Config,
     content: &mut Content,
-    string: impl Fn(usize, &str) -> Option<String>,
+    string: impl Fn(LangId, &str) -> Option<String>,
 ) {
     for taxonomy in &mut content.taxonomies {
         let name = &config.taxonomies[taxonomy.taxonomy].name;
@@ -150,13 +151,13 @@ pub fn localise_names(
 
 impl Content {
     /// The terms of taxonomy `taxonomy` (index in config) in `lang`.
-    pub fn terms(&self, taxonomy: usize, lang: usize) -> Option<&TaxonomyTerms> {
+    pub fn terms(&self, taxonomy: usize, lang: LangId) -> Option<&TaxonomyTerms> {
         self.taxonomies
             .iter()
             .find(|t| t.taxonomy == taxonomy && t.lang == lang)
     }
 
-    pub fn term(&self, taxonomy: usize, lang: usize, slug: &str) -> Option<&Term> {
+    pub fn term(&self, taxonomy: usize, lang: LangId, slug: &str) -> Option<&Term> {
         let terms = self.terms(taxonomy, lang)?;
         terms
             .terms

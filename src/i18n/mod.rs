@@ -12,6 +12,7 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use intl_memoizer::concurrent::IntlLangMemoizer;
 use unic_langid::LanguageIdentifier;
 
+use crate::config::LangId;
 use crate::config::{Config, Language};
 use crate::date::DateStyle;
 use crate::error::{Diagnostic, Error, Result, collect_all};
@@ -85,30 +86,30 @@ impl I18n {
     }
 
     /// Date and number formats of language `lang`.
-    pub fn formats(&self, lang: usize) -> &Formats {
+    pub fn formats(&self, lang: LangId) -> &Formats {
         &self.formats[lang]
     }
 
     /// Every message id language `lang` defines.
-    pub fn message_ids(&self, lang: usize) -> &BTreeSet<String> {
+    pub fn message_ids(&self, lang: LangId) -> &BTreeSet<String> {
         &self.message_ids[lang]
     }
 
     /// Whether language `lang` has its own message `key` (without falling back).
     /// A hash of message `key` as language `lang` defines it (0 when it does not), which
     /// changes whenever the message's text does.
-    pub fn message_version(&self, lang: usize, key: &str) -> u64 {
+    pub fn message_version(&self, lang: LangId, key: &str) -> u64 {
         self.message_versions[lang].get(key).copied().unwrap_or(0)
     }
 
-    pub fn has_message(&self, lang: usize, key: &str) -> bool {
+    pub fn has_message(&self, lang: LangId, key: &str) -> bool {
         self.bundles[lang].has_message(key)
     }
 
     /// The message `key` in language `lang`, falling back to the default language.
     pub fn translate(
         &self,
-        lang: usize,
+        lang: LangId,
         key: &str,
         args: Option<&FluentArgs<'_>>,
     ) -> std::result::Result<String, String> {
@@ -144,7 +145,7 @@ impl I18n {
     /// not tell apart come out with the same text.
     pub fn plural_forms(
         &self,
-        lang: usize,
+        lang: LangId,
         key: &str,
         arg: &str,
     ) -> std::result::Result<Vec<(&'static str, String)>, String> {
@@ -551,7 +552,7 @@ mod tests {
     fn vietnamese_number_groups_with_dots() {
         let (_dir, i18n) = site_with(&[("vi", "articles = { NUMBER($count) } bài viết\n")]);
         let text = i18n.translate(
-            0,
+            LangId::at(0),
             "articles",
             Some(&args(&[("count", FluentArg::Number(1_234_567.0))])),
         );
@@ -564,10 +565,14 @@ mod tests {
             "en",
             "articles = { NUMBER($count) ->\n    [one] one article\n   *[other] { $count } articles\n}\n",
         )]);
-        let one = i18n.translate(1, "articles", Some(&args(&[("count", FluentArg::Number(1.0))])));
+        let one = i18n.translate(
+            LangId::at(1),
+            "articles",
+            Some(&args(&[("count", FluentArg::Number(1.0))])),
+        );
         assert_eq!(one.unwrap(), "one article");
         let many = i18n.translate(
-            1,
+            LangId::at(1),
             "articles",
             Some(&args(&[("count", FluentArg::Number(2500.0))])),
         );
@@ -580,7 +585,7 @@ mod tests {
             "en",
             "hits = { $count ->\n    [one] { $count } result\n   *[other] { $count } results\n}\n",
         )]);
-        let en = i18n.plural_forms(1, "hits", "count").unwrap();
+        let en = i18n.plural_forms(LangId::at(1), "hits", "count").unwrap();
         assert_eq!(
             en,
             vec![
@@ -590,7 +595,7 @@ mod tests {
         );
         let (_dir, i18n) = site_with(&[("km", "hits = លទ្ធផល { $count }\n")]);
         assert_eq!(
-            i18n.plural_forms(2, "hits", "count").unwrap(),
+            i18n.plural_forms(LangId::at(2), "hits", "count").unwrap(),
             vec![("other", "លទ្ធផល __COUNT__".to_owned())]
         );
     }
@@ -599,7 +604,7 @@ mod tests {
     fn datetime_formats_in_the_language_with_khmer_digits() {
         let (_dir, i18n) = site_with(&[("km", "published = ចុះផ្សាយ { DATETIME($date, format: \"long\") }\n")]);
         let text = i18n.translate(
-            2,
+            LangId::at(2),
             "published",
             Some(&args(&[("date", FluentArg::Text("2014-12-22".into()))])),
         );
@@ -611,7 +616,7 @@ mod tests {
         let (_dir, i18n) = site_with(&[]);
         let text = i18n
             .translate(
-                0,
+                LangId::at(0),
                 "published-on",
                 Some(&args(&[("date", FluentArg::Text("22/12/2014".into()))])),
             )

@@ -5,6 +5,7 @@ pub(crate) mod render;
 mod zola;
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::{Content, PageId, SectionId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,10 +30,10 @@ pub enum Job {
     Alias {
         from: String,
         to: String,
-        lang: usize,
+        lang: LangId,
     },
     NotFound {
-        lang: usize,
+        lang: LangId,
     },
     /// List page `pager` of archive `archive` of a section.
     Archive {
@@ -44,7 +45,7 @@ pub enum Job {
     RouteGeoJson(PageId),
     /// The search page of a language.
     Search {
-        lang: usize,
+        lang: LangId,
     },
     Sitemap,
     Robots,
@@ -58,7 +59,7 @@ pub enum Job {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeedSource {
     /// Every article of a language.
-    Language(usize),
+    Language(LangId),
     Section(SectionId),
     Term {
         index: usize,
@@ -210,7 +211,7 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
             });
         }
     }
-    for (lang, language) in config.languages.iter().enumerate() {
+    for (lang, language) in config.lang_ids().zip(&config.languages) {
         jobs.push(Job::NotFound { lang });
         if language.build_search_index {
             jobs.push(Job::Search { lang });

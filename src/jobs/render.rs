@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use tera::{Context, Value};
 
+use crate::config::LangId;
 use crate::content::{PageId, SectionId};
 use crate::error::Result;
 use crate::jobs::{self, FeedFormat, FeedSource, Job};
@@ -35,7 +36,7 @@ pub(crate) struct JobContext {
 
 impl JobContext {
     /// A context holding only `config`, as language `lang` sees it.
-    pub(crate) fn new(data: &SiteData, lang: usize) -> JobContext {
+    pub(crate) fn new(data: &SiteData, lang: LangId) -> JobContext {
         let mut context = Context::new();
         context.insert_value("config", data.config_values[lang].clone());
         JobContext {
@@ -68,7 +69,7 @@ impl JobContext {
     }
 }
 
-fn base_context(data: &SiteData, lang: usize, path: &str) -> JobContext {
+fn base_context(data: &SiteData, lang: LangId, path: &str) -> JobContext {
     let config = &data.config;
     let mut context = JobContext::new(data, lang);
     context.insert("lang", &config.languages[lang].code);
@@ -591,7 +592,7 @@ fn render_alias(
     data: &SiteData,
     from: &str,
     to: &str,
-    lang: &usize,
+    lang: &LangId,
 ) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let mut context = base_context(data, *lang, from);
@@ -612,7 +613,7 @@ fn render_alias(
 }
 
 /// Renders the 404 page of a language.
-fn render_not_found(cx: &JobRenderer<'_>, data: &SiteData, lang: &usize) -> Result<(String, Arc<str>)> {
+fn render_not_found(cx: &JobRenderer<'_>, data: &SiteData, lang: &LangId) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let content = &data.content;
     let prefix = &config.languages[*lang].prefix;
@@ -709,7 +710,7 @@ fn render_route_geojson(cx: &JobRenderer<'_>, data: &SiteData, id: &PageId) -> R
 }
 
 /// Renders the search page of a language.
-fn render_search(cx: &JobRenderer<'_>, data: &SiteData, lang: &usize) -> Result<(String, Arc<str>)> {
+fn render_search(cx: &JobRenderer<'_>, data: &SiteData, lang: &LangId) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let content = &data.content;
     let path = format!("/{}search/", config.languages[*lang].prefix);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tera::Value;
 
+use crate::config::LangId;
 use crate::content::{PageId, SectionId};
 use crate::error::Result;
 use crate::jobs::render::{JobContext, JobRenderer, page_template, paginator, taxonomy_template};
@@ -31,7 +32,7 @@ pub(super) fn render_job(
 }
 
 /// `config`, `lang`, `current_url` and `current_path` (the site path, starting with `/`).
-fn base_context(data: &SiteData, lang: usize, path: &str) -> JobContext {
+fn base_context(data: &SiteData, lang: LangId, path: &str) -> JobContext {
     let config = &data.config;
     let mut context = JobContext::new(data, lang);
     context.insert("lang", &config.languages[lang].code);
@@ -156,7 +157,7 @@ fn render_alias(cx: &JobRenderer<'_>, data: &SiteData, from: &str, to: &str) -> 
 }
 
 /// The site's `404.html` with `config` and `lang`, else Zola's built-in one.
-fn render_not_found(cx: &JobRenderer<'_>, data: &SiteData, lang: usize) -> Result<(String, Arc<str>)> {
+fn render_not_found(cx: &JobRenderer<'_>, data: &SiteData, lang: LangId) -> Result<(String, Arc<str>)> {
     let config = &data.config;
     let file = format!("{}404.html", config.languages[lang].prefix);
     if !cx.renderer.has_template("404.html") {

@@ -2,12 +2,13 @@
 //! every page, with no option to change them, so its footnote HTML is rewritten here.
 
 use super::ShortcodeRenderer;
+use crate::config::LangId;
 
 /// UI string of a footnote's back-link label; `$number` is the footnote's number.
 pub(crate) const BACK_LABEL_KEY: &str = "footnote-back";
 
 /// Rewrites comrak's footnote references and back-links in `html` for language `lang`.
-pub(crate) fn localise(html: &str, lang: usize, strings: &dyn ShortcodeRenderer) -> String {
+pub(crate) fn localise(html: &str, lang: LangId, strings: &dyn ShortcodeRenderer) -> String {
     if !html.contains("data-footnote-ref") {
         return html.to_owned();
     }
@@ -85,10 +86,10 @@ mod tests {
         ) -> Result<String, String> {
             Err(String::new())
         }
-        fn ui_string(&self, key: &str, _: usize, args: &[(&str, &str)]) -> Option<String> {
+        fn ui_string(&self, key: &str, _: LangId, args: &[(&str, &str)]) -> Option<String> {
             (key == BACK_LABEL_KEY).then(|| format!("ត្រឡប់ទៅឯកសារយោងទី{}", args[0].1))
         }
-        fn integer(&self, value: u64, _: usize) -> String {
+        fn integer(&self, value: u64, _: LangId) -> String {
             value
                 .to_string()
                 .chars()
@@ -100,7 +101,7 @@ mod tests {
     #[test]
     fn footnote_numbers_and_back_links_speak_khmer() {
         let html = "<p>ក<sup class=\"footnote-ref\"><a href=\"#fn-a\" id=\"fnref-a\" data-footnote-ref>1</a></sup> ខ<sup class=\"footnote-ref\"><a href=\"#fn-a\" id=\"fnref-a-2\" data-footnote-ref>1</a></sup></p>\n<section class=\"footnotes\" data-footnotes>\n<ol>\n<li id=\"fn-a\">\n<p>គ <a href=\"#fnref-a\" class=\"footnote-backref\" data-footnote-backref data-footnote-backref-idx=\"1\" aria-label=\"Back to reference 1\">↩</a> <a href=\"#fnref-a-2\" class=\"footnote-backref\" data-footnote-backref data-footnote-backref-idx=\"1-2\" aria-label=\"Back to reference 1-2\">↩<sup class=\"footnote-ref\">2</sup></a></p>\n</li>\n</ol>\n</section>\n";
-        let out = localise(html, 2, &Khmer);
+        let out = localise(html, LangId::at(2), &Khmer);
         assert!(!out.contains("Back to reference"), "{out}");
         assert!(out.contains("data-footnote-ref>១</a>"), "{out}");
         assert!(out.contains("aria-label=\"ត្រឡប់ទៅឯកសារយោងទី១\""), "{out}");

@@ -16,6 +16,7 @@ use comrak::nodes::{AlertType, AstNode, NodeHtmlBlock, NodeValue, Sourcepos};
 use comrak::{Arena, Options, format_html_with_plugins, parse_document};
 use syntect::parsing::SyntaxSet;
 
+use crate::config::LangId;
 use crate::config::{AnchorLinks, Config, ExternalLinks};
 use crate::content::Content;
 use crate::error::{Diagnostic, Error, Result};
@@ -37,7 +38,7 @@ pub struct RenderContext<'a> {
     pub file: &'a str,
     /// Line of the file on which the Markdown starts.
     pub first_line: usize,
-    pub lang: usize,
+    pub lang: LangId,
     /// Page-bundle images offered in several widths.
     pub images: &'a [crate::images::Responsive],
     /// Where headings get a link to themselves (the section's `insert_anchor_links`).

@@ -3,6 +3,7 @@
 //! Zola's escapes `{{/* name() */}}` and `{%/* name() */%}…{%/* end */%}`, shown as written
 //! without the comment marks.
 
+use crate::config::LangId;
 use serde_json::{Map, Value};
 
 /// What Markdown rendering asks of the template layer: shortcode templates, and the UI strings
@@ -24,12 +25,12 @@ pub trait ShortcodeRenderer: Sync {
     }
 
     /// The UI string `key` in language `lang` with text arguments; `None` when there is none.
-    fn ui_string(&self, _key: &str, _lang: usize, _args: &[(&str, &str)]) -> Option<String> {
+    fn ui_string(&self, _key: &str, _lang: LangId, _args: &[(&str, &str)]) -> Option<String> {
         None
     }
 
     /// A whole number as language `lang` writes it (in its own digits).
-    fn integer(&self, value: u64, _lang: usize) -> String {
+    fn integer(&self, value: u64, _lang: LangId) -> String {
         value.to_string()
     }
 }
@@ -40,7 +41,7 @@ pub struct Invocation<'a> {
     pub args: &'a Map<String, Value>,
     /// The body of a block shortcode.
     pub body: Option<&'a str>,
-    pub lang: usize,
+    pub lang: LangId,
     /// How many times this shortcode has been called in this text so far, this call included.
     pub nth: usize,
     /// A Zola site's `page` or `section` (the name and its value) as Zola gives it to

@@ -11,6 +11,7 @@ use std::hash::Hasher;
 use tera::Value;
 use xxhash_rust::xxh3::Xxh3;
 
+use crate::config::LangId;
 use crate::content::Target;
 use crate::i18n::I18n;
 use crate::render::SiteData;
@@ -19,15 +20,15 @@ use crate::render::SiteData;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Read {
     /// `t(key=…)` in a language.
-    Message { lang: usize, key: String },
+    Message { lang: LangId, key: String },
     /// `get_page(path=…)` or `get_section(path=…)` in a language.
-    Lookup { path: String, lang: usize },
+    Lookup { path: String, lang: LangId },
     /// `url(path="@/…")` in a language.
-    Link { path: String, lang: usize },
+    Link { path: String, lang: LangId },
     /// `asset(path=…)`.
     Asset { path: String },
     /// Zola's `get_taxonomy…(kind=…)` in a language.
-    Taxonomy { kind: String, lang: usize },
+    Taxonomy { kind: String, lang: LangId },
     /// A file a template function read (Zola's `load_data`, `get_hash`, `get_image_metadata`).
     File { path: std::path::PathBuf },
 }
@@ -76,7 +77,7 @@ impl Versions<'_> {
         match read {
             Read::Message { lang, key } => match self.i18n.message_version(*lang, key) {
                 // A missing message falls back to the default language.
-                0 => mix(1, self.i18n.message_version(0, key)),
+                0 => mix(1, self.i18n.message_version(LangId::DEFAULT, key)),
                 own => own,
             },
             Read::Lookup { path, lang } => match self.data.content.resolve(path, *lang, self.codes) {
@@ -268,7 +269,7 @@ mod tests {
             let ((), inner) = recording(|| record(Read::Asset { path: "inner".into() }));
             assert_eq!(inner.len(), 1);
             record(Read::Message {
-                lang: 1,
+                lang: LangId::at(1),
                 key: "read-more".into(),
             });
         });
@@ -277,7 +278,7 @@ mod tests {
             [
                 Read::Asset { path: "a.css".into() },
                 Read::Message {
-                    lang: 1,
+                    lang: LangId::at(1),
                     key: "read-more".into()
                 }
             ]

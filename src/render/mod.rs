@@ -15,6 +15,7 @@ use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::{Content, Target};
 use crate::date::Date;
 use crate::date::DateStyle;
@@ -150,7 +151,8 @@ impl Renderer {
             zola_functions,
             tera1,
             shortcode_configs: if config.migration.from_zola {
-                (0..config.languages.len())
+                config
+                    .lang_ids()
                     .map(|lang| zola::config_value(config, lang))
                     .collect()
             } else {
@@ -236,7 +238,7 @@ impl Renderer {
         ];
         if let Some((name, value)) = call.owner {
             values.push((name, value.clone()));
-            if let Some(config) = self.shortcode_configs.get(call.lang) {
+            if let Some(config) = self.shortcode_configs.get(call.lang.index()) {
                 values.push(("config", config.clone()));
             }
         }
@@ -305,7 +307,7 @@ impl ShortcodeRenderer for Renderer {
             .map_err(|err| template_error(&self.shown_names, &err, "a component").to_string())
     }
 
-    fn ui_string(&self, key: &str, lang: usize, args: &[(&str, &str)]) -> Option<String> {
+    fn ui_string(&self, key: &str, lang: LangId, args: &[(&str, &str)]) -> Option<String> {
         let args = fluent_args(
             args.iter()
                 .map(|(name, value)| (*name, FluentArg::Text((*value).to_owned()))),
@@ -313,7 +315,7 @@ impl ShortcodeRenderer for Renderer {
         self.i18n.translate(lang, key, Some(&args)).ok()
     }
 
-    fn integer(&self, value: u64, lang: usize) -> String {
+    fn integer(&self, value: u64, lang: LangId) -> String {
         self.i18n.formats(lang).number(value as f64, None)
     }
 }
@@ -563,13 +565,13 @@ fn template_error(shown_names: &HashMap<String, String>, err: &tera::Error, what
 }
 
 /// The language of the page being rendered, from the `lang` variable of its context.
-fn current_lang(state: &State<'_>, codes: &[String]) -> usize {
+fn current_lang(state: &State<'_>, codes: &[String]) -> LangId {
     state
         .get::<String>("lang")
         .ok()
         .flatten()
         .and_then(|code| codes.iter().position(|c| *c == code))
-        .unwrap_or(0)
+        .map_or(LangId::DEFAULT, LangId::at)
 }
 
 /// `t()`, `date` and `number`: everything that speaks the page's language.
@@ -588,6 +590,7 @@ fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<
                 Some(code) => codes
                     .iter()
                     .position(|c| *c == code)
+                    .map(LangId::at)
                     .ok_or_else(|| tera::Error::message(format!("t(): unknown language `{code}`")))?,
                 None => current_lang(state, &codes),
             };
@@ -613,7 +616,7 @@ fn register_language_functions(tera: &mut Tera, i18n: Arc<I18n>, codes: Arc<Vec<
             // site whose locales do not list it).
             if let Some(fallback) = kwargs.get::<String>("default")?
                 && !i18n.has_message(lang, &key)
-                && !i18n.has_message(0, &key)
+                && !i18n.has_message(LangId::DEFAULT, &key)
             {
                 return Ok(fallback);
             }
@@ -765,11 +768,12 @@ fn register_site_functions(tera: &mut Tera, data: Option<Arc<SiteData>>, codes: 
     );
 }
 
-fn lang_argument(kwargs: &Kwargs, state: &State<'_>, codes: &[String]) -> tera::TeraResult<usize> {
+fn lang_argument(kwargs: &Kwargs, state: &State<'_>, codes: &[String]) -> tera::TeraResult<LangId> {
     match kwargs.get::<String>("lang")? {
         Some(code) => codes
             .iter()
             .position(|c| *c == code)
+            .map(LangId::at)
             .ok_or_else(|| tera::Error::message(format!("unknown language `{code}`"))),
         None => Ok(current_lang(state, codes)),
     }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Value;
 
+use crate::config::LangId;
 use crate::config::{Config, Language};
 use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::Heading;
@@ -57,8 +58,8 @@ pub(crate) struct TranslationView<'a> {
 pub(crate) fn translations<'a>(
     config: &'a Config,
     content: &Content,
-    current: usize,
-    paths: impl Fn(usize) -> Option<String>,
+    current: LangId,
+    paths: impl Fn(LangId) -> Option<String>,
 ) -> Vec<TranslationView<'a>> {
     translations_with_fallbacks(config, content, current, |lang| paths(lang).map(|p| (p, false)))
 }
@@ -67,13 +68,12 @@ pub(crate) fn translations<'a>(
 pub(crate) fn translations_with_fallbacks<'a>(
     config: &'a Config,
     content: &Content,
-    current: usize,
-    versions: impl Fn(usize) -> Option<(String, bool)>,
+    current: LangId,
+    versions: impl Fn(LangId) -> Option<(String, bool)>,
 ) -> Vec<TranslationView<'a>> {
     config
-        .languages
-        .iter()
-        .enumerate()
+        .lang_ids()
+        .zip(&config.languages)
         .map(|(lang, language)| {
             let version = versions(lang);
             let fallback = version.as_ref().is_some_and(|v| v.1);

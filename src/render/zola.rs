@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::Value;
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::{Content, Page, PageId, Section, SectionId};
 use crate::markdown::Heading;
 
@@ -57,7 +58,7 @@ pub(crate) fn section_relative_path(config: &Config, section: &Section) -> Strin
                 format!("{}/", section.dir)
             };
             match section.lang {
-                0 => format!("{folder}_index.md"),
+                lang if lang.is_default() => format!("{folder}_index.md"),
                 lang => format!("{folder}_index.{}.md", config.languages[lang].code),
             }
         }
@@ -504,7 +505,7 @@ struct TaxonomyEntry<'a> {
     render: bool,
 }
 
-pub(crate) fn config_value(config: &Config, lang: usize) -> Value {
+pub(crate) fn config_value(config: &Config, lang: LangId) -> Value {
     let language = &config.languages[lang];
     let mut feed_filenames = Vec::new();
     if config.feed_files.atom {

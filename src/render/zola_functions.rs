@@ -9,6 +9,7 @@ use serde_json::{Map, Value as Json};
 use tera::Value;
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::Target;
 use crate::date::Date;
 use crate::render::SiteData;
@@ -90,9 +91,9 @@ impl ZolaFunctions {
 
     /// The language a call names with `lang=`, else the default one (Zola's functions do not
     /// see the page's language).
-    fn lang(&self, args: &Args) -> Result<usize, String> {
+    fn lang(&self, args: &Args) -> Result<LangId, String> {
         match string(args, "lang")? {
-            None => Ok(0),
+            None => Ok(LangId::DEFAULT),
             Some(code) => self.config.language_index(code).ok_or_else(|| {
                 let codes: Vec<&str> = self.config.languages.iter().map(|l| l.code.as_str()).collect();
                 format!("there is no language `{code}`; the site has {}", codes.join(", "))

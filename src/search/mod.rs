@@ -13,6 +13,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::config::LangId;
 use crate::content::{Content, Page, PageId, TextChanges};
 use crate::i18n::I18n;
 use tokenize::tokenize_with;
@@ -286,7 +287,7 @@ pub struct PageReadings {
 
 /// The index files of each language, by a hash of everything they were made from.
 #[derive(Default)]
-pub struct IndexCache(HashMap<usize, (u64, Vec<IndexFile>)>);
+pub struct IndexCache(HashMap<LangId, (u64, Vec<IndexFile>)>);
 
 /// Reads (segments) every page, or takes it from `cache` when `cache` read it as it is now.
 /// With `changed` (a text-only save: `content` is the tree `cache` last read, with only these
@@ -347,7 +348,7 @@ pub fn build_index(
     if !config.build_search_index {
         return files;
     }
-    for lang in 0..config.languages.len() {
+    for lang in config.lang_ids() {
         let ids: Vec<PageId> = content
             .pages_in(lang)
             .filter(|id| docs[id.0 as usize].is_some())
@@ -381,7 +382,7 @@ fn build_language(
     config: &Config,
     content: &Content,
     i18n: &I18n,
-    lang: usize,
+    lang: LangId,
     ids: &[PageId],
     docs: &[Arc<Doc>],
 ) -> Vec<IndexFile> {

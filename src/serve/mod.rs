@@ -440,7 +440,7 @@ fn load_files(files: Vec<crate::output::OutputFile>) -> HashMap<String, Arc<[u8]
 /// The overlay's framing text in each language, from the UI strings.
 fn overlay_strings(rendering: &crate::site::Rendering) -> String {
     let mut map = serde_json::Map::new();
-    for (lang, language) in rendering.config.languages.iter().enumerate() {
+    for (lang, language) in rendering.config.lang_ids().zip(&rendering.config.languages) {
         let text = |key: &str, fallback: &str| {
             rendering
                 .i18n

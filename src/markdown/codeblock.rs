@@ -2,6 +2,7 @@
 //! — the language, line numbers, marked and hidden lines and a file name — highlighted by
 //! syntect with CSS classes, in the HTML Zola 0.17–0.21 writes.
 
+use super::escape_attribute;
 use std::fmt::Write;
 use std::ops::RangeInclusive;
 
@@ -236,10 +237,6 @@ fn escape_text(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-fn escape_attribute(text: &str) -> String {
-    escape_text(text)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! every page, with no option to change them, so its footnote HTML is rewritten here.
 
 use super::ShortcodeRenderer;
+use super::escape_attribute;
 use crate::config::LangId;
 
 /// UI string of a footnote's back-link label; `$number` is the footnote's number.
@@ -61,13 +62,6 @@ pub(crate) fn localise(html: &str, lang: LangId, strings: &dyn ShortcodeRenderer
         }
         rest = &rest[start + len..];
     }
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Headings: their ids (made from the text, or written `{#id .class}` as in Zola), the
 //! links to themselves Zola's `insert_anchor_links` asks for, and the table of contents.
 
+use super::escape_attribute;
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
@@ -177,13 +178,6 @@ pub(crate) fn nest_headings(flat: &[(u8, String, String)]) -> Vec<Heading> {
         siblings.push(heading);
     }
     roots
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

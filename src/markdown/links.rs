@@ -1,6 +1,7 @@
 //! Links and images: `@/` links to content files resolved, the attributes Zola's
 //! `external_links_*` give links to other sites, and lazily loaded images.
 
+use super::escape_attribute;
 use crate::config::ExternalLinks;
 use crate::content::Target;
 
@@ -98,13 +99,6 @@ pub(super) fn lazy_images(html: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -388,6 +388,14 @@ fn summary_marker(html: &str) -> Option<std::ops::Range<usize>> {
     None
 }
 
+/// `text` made safe inside a double-quoted HTML attribute.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 fn locate(cx: &RenderContext<'_>, markdown: &str, pos: Sourcepos, message: String) -> Diagnostic {
     let column = char_column(markdown, pos.start.line, pos.start.column);
     Diagnostic::error(cx.file, message).at(cx.first_line + pos.start.line - 1, column)

@@ -88,20 +88,17 @@ pub fn make(image: &Responsive) -> Result<()> {
         let height =
             (u64::from(image.height) * u64::from(variant.width) / u64::from(image.width)).max(1) as u32;
         let resized = decoded.resize_exact(variant.width, height, image::imageops::FilterType::Lanczos3);
-        if let Some(parent) = variant.cached.parent() {
-            crate::fs::create_dir_all(parent)?;
-        }
-        // Write under a temporary name first, so an interrupted build leaves no half file.
-        let temp = variant.cached.with_extension("part");
         let format = image::ImageFormat::from_path(&variant.cached)
             .map_err(|err| Error::new(Diagnostic::error(&shown, err.to_string())))?;
-        resized.save_with_format(&temp, format).map_err(|err| {
+        write_cached(&variant.cached, |out| {
+            resized.write_to(out, format).map_err(|err| err.to_string())
+        })
+        .map_err(|err| {
             Error::new(Diagnostic::error(
                 &shown,
                 format!("the resized copy could not be written: {err}"),
             ))
         })?;
-        std::fs::rename(&temp, &variant.cached).map_err(|err| Error::io(&variant.cached, "write", &err))?;
     }
     Ok(())
 }
@@ -213,23 +210,15 @@ pub fn process(
             }
             _ => decoded.resize_exact(target_width, target_height, image::imageops::FilterType::Lanczos3),
         };
-        if let Some(parent) = cached.parent() {
-            std::fs::create_dir_all(parent).map_err(|err| format!("{}: {err}", parent.display()))?;
-        }
-        let temp = cached.with_extension("part");
-        let written = std::fs::File::create(&temp)
+        write_cached(&cached, |out| {
+            match extension {
+                "png" => resized.write_to(out, image::ImageFormat::Png),
+                _ => image::codecs::jpeg::JpegEncoder::new_with_quality(out, quality)
+                    .encode_image(&resized.to_rgb8()),
+            }
             .map_err(|err| err.to_string())
-            .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                match extension {
-                    "png" => resized.write_to(&mut out, image::ImageFormat::Png),
-                    _ => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-                        .encode_image(&resized.to_rgb8()),
-                }
-                .map_err(|err| err.to_string())
-            });
-        written.map_err(|err| format!("the resized copy could not be written: {err}"))?;
-        std::fs::rename(&temp, &cached).map_err(|err| format!("{}: {err}", cached.display()))?;
+        })
+        .map_err(|err| format!("the resized copy could not be written: {err}"))?;
     }
     Ok(Processed {
         name,
@@ -239,6 +228,31 @@ pub fn process(
         orig_width,
         orig_height,
     })
+}
+
+/// Writes a cached copy under a name of its own, then renames it into place: an interrupted
+/// build leaves no half file, and two pages asking for the same copy at once (a page and its
+/// translation, two templates calling `resize_image`) do not trip over each other's file.
+fn write_cached(
+    cached: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> Result<(), String>,
+) -> Result<(), String> {
+    let folder = cached
+        .parent()
+        .ok_or_else(|| format!("{} has no folder", cached.display()))?;
+    std::fs::create_dir_all(folder).map_err(|err| format!("{}: {err}", folder.display()))?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".part-")
+        .tempfile_in(folder)
+        .map_err(|err| format!("{}: {err}", folder.display()))?;
+    {
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+        write(&mut out)?;
+        std::io::Write::flush(&mut out).map_err(|err| err.to_string())?;
+    }
+    temp.persist(cached)
+        .map_err(|err| format!("{}: {}", cached.display(), err.error))?;
+    Ok(())
 }
 
 /// Adds `srcset`, `sizes`, the intrinsic size and lazy loading to `<img src="name">` tags.
@@ -264,4 +278,53 @@ pub fn rewrite_html(html: &str, images: &[Responsive]) -> String {
         html = html.replace(&tag, &replacement);
     }
     html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Many templates asking for the same resized copy at once (they render in parallel) all
+    /// get it: each writer has a temporary file of its own.
+    #[test]
+    fn the_same_copy_asked_for_at_once_is_made_for_all() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let source = root.path().join("boats.png");
+        image::RgbImage::from_fn(64, 32, |x, y| image::Rgb([x as u8 * 4, y as u8 * 8, 90]))
+            .save(&source)
+            .expect("source image");
+        for round in 0..4 {
+            let width = 10 + round;
+            let results: Vec<std::result::Result<Processed, String>> = std::thread::scope(|scope| {
+                let workers: Vec<_> = (0..8)
+                    .map(|_| {
+                        scope.spawn(|| {
+                            process(
+                                root.path(),
+                                &source,
+                                ResizeOp::Fit,
+                                (Some(width), Some(10)),
+                                "auto",
+                                75,
+                            )
+                        })
+                    })
+                    .collect();
+                workers.into_iter().map(|w| w.join().expect("no panic")).collect()
+            });
+            for result in results {
+                let made = result.expect("every caller gets the copy");
+                assert_eq!(
+                    image::image_dimensions(&made.cached).expect("a whole PNG"),
+                    (made.width, made.height)
+                );
+            }
+        }
+        let leftovers: Vec<_> = std::fs::read_dir(root.path().join(CACHE_DIR))
+            .expect("cache folder")
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".part-"))
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
 }

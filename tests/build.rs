@@ -113,7 +113,7 @@ fn fenced_rust_is_highlighted_with_classes_the_theme_styles() {
     let site = Site::fixture("basic");
     site.build(&[]);
     let html = site.public("news/hoat-dong-doi-ngoai/index.html");
-    assert!(html.contains("<code class=\"language-rust\">"));
+    assert!(html.contains("<code class=\"language-rust\" data-lang=\"rust\">"));
     assert!(html.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"));
     let css = site.public("css/syntax.css");
     assert!(
@@ -147,6 +147,24 @@ fn aliases_redirect_to_the_page() {
     assert!(
         alias.contains("<link rel=\"canonical\" href=\"https://example.org/news/hoat-dong-doi-ngoai/\">")
     );
+}
+
+#[test]
+fn an_alias_ending_in_html_is_that_very_file() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/news/chuyen-trang.md",
+        "+++\ntitle = \"Chuyển trang\"\ndate = 2024-01-02\naliases = [\"/tin-cu/bai-12.html\"]\n+++\nNội dung.\n",
+    );
+    site.build(&[]);
+    let alias = site.public("tin-cu/bai-12.html");
+    assert!(
+        alias.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://example.org/news/chuyen-trang/\">"
+        ),
+        "{alias}"
+    );
+    assert!(!site.exists("tin-cu/bai-12.html/index.html"));
 }
 
 #[test]

@@ -346,3 +346,41 @@ fn a_sass_error_names_file_line_and_column_and_keeps_the_last_output() {
         "body{color:#1d6fa5}body nav{margin:0 auto}"
     );
 }
+
+#[test]
+fn ignored_content_leaves_out_whole_folders_as_zola_does() {
+    let site = Site::fixture("zola-site");
+    let config = std::fs::read_to_string(site.root().join("zola.toml")).unwrap();
+    site.write(
+        "zola.toml",
+        &config.replace(
+            "ignored_content = [\"*.xlsx\"]",
+            "ignored_content = [\"*.xlsx\", \"**/build_folder\", \"scratch\"]",
+        ),
+    );
+    site.write(
+        "content/blog/build_folder/out.md",
+        "+++\ntitle = \"Built\"\n+++\nGenerated.\n",
+    );
+    site.write("content/blog/build_folder/log.txt", "a build log\n");
+    site.write("content/scratch/_index.md", "+++\ntitle = \"Scratch\"\n+++\n");
+    site.write(
+        "content/scratch/idea.md",
+        "+++\ntitle = \"Idea\"\n+++\nNot yet.\n",
+    );
+    site.write(
+        "content/blog/kept.md",
+        "+++\ntitle = \"Kept\"\ndate = 2024-02-02\n+++\nKept.\n",
+    );
+    site.build(&[]);
+    assert!(site.exists("blog/kept/index.html"));
+    for gone in [
+        "blog/build_folder/out/index.html",
+        "blog/build_folder/log.txt",
+        "scratch/index.html",
+        "scratch/idea/index.html",
+    ] {
+        assert!(!site.exists(gone), "{gone} is left out");
+    }
+    assert!(!site.public("sitemap.xml").contains("scratch"));
+}

@@ -148,7 +148,7 @@ fn code_block_options_number_mark_hide_and_name_lines() {
     assert!(
         first.starts_with(
             "<pre data-linenos data-lang=\"rust\" data-name=\"main.rs\" class=\"language-rust hl-code\">\
-             <code class=\"language-rust\" data-name=\"main.rs\"><table><tbody><tr><td><mark>12</mark></td><td><mark>"
+             <code class=\"language-rust\" data-lang=\"rust\" data-name=\"main.rs\"><table><tbody><tr><td><mark>12</mark></td><td><mark>"
         ),
         "{first}"
     );
@@ -178,7 +178,7 @@ fn code_block_options_number_mark_hide_and_name_lines() {
     }
     // hl_lines past the end of the block mark what there is.
     assert!(
-        html.contains("<pre data-lang=\"toml\" class=\"language-toml hl-code\"><code class=\"language-toml\"><span class=\"hl-text hl-plain\">a = 1\n</span><mark><span class=\"hl-text hl-plain\">b = 2\n</span></mark></code></pre>"),
+        html.contains("<pre data-lang=\"toml\" class=\"language-toml hl-code\"><code class=\"language-toml\" data-lang=\"toml\"><span class=\"hl-text hl-plain\">a = 1\n</span><mark><span class=\"hl-text hl-plain\">b = 2\n</span></mark></code></pre>"),
         "{html}"
     );
     // A block without a language is escaped plain text.
@@ -435,4 +435,48 @@ fn anchor_links_are_labelled_in_the_page_language() {
         ),
         "{html}"
     );
+}
+
+#[test]
+fn a_site_with_its_own_templates_gets_the_html_zola_writes() {
+    let site = Site::fixture("zola-tera2");
+    site.write(
+        "content/blog/code.md",
+        "+++\ntitle = \"Code\"\ndate = 2024-05-01\n[taxonomies]\ntags = [\"Travel\"]\n+++\nSee https://example.org/x now.\n\n\
+         ![A boat](https://example.org/boat.jpg \"On the river\")\n\n```rust\nfn main() {}\n```\n",
+    );
+    site.build(&[]);
+    let html = site.public("blog/code/index.html");
+    // Zola highlights only when told to.
+    assert!(
+        html.contains(
+            "<pre data-lang=\"rust\" class=\"language-rust\"><code class=\"language-rust\" data-lang=\"rust\">fn main() {}\n</code></pre>"
+        ),
+        "{html}"
+    );
+    // pulldown-cmark leaves a bare URL as text and a titled image in an <img>.
+    assert!(html.contains("<p>See https://example.org/x now.</p>"), "{html}");
+    assert!(
+        html.contains("<img src=\"https://example.org/boat.jpg\" alt=\"A boat\" title=\"On the river\""),
+        "{html}"
+    );
+    assert!(!html.contains("<figure"), "{html}");
+
+    // Told to, it writes Zola's classes, which the site's stylesheet is written for.
+    let config = std::fs::read_to_string(site.root().join("zola.toml")).unwrap();
+    site.write(
+        "zola.toml",
+        &format!("{config}\n[markdown.highlighting]\ntheme = \"github-dark\"\n"),
+    );
+    site.build(&[]);
+    let html = site.public("blog/code/index.html");
+    assert!(
+        html.contains("<pre data-lang=\"rust\" class=\"language-rust z-code\"><code class=\"language-rust\" data-lang=\"rust\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"z-storage z-type z-function z-rust\">fn</span>"),
+        "{html}"
+    );
+    assert!(!html.contains("hl-"), "{html}");
 }

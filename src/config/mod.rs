@@ -614,7 +614,7 @@ impl Config {
             }
         }
         let md = &raw.markdown;
-        let markdown = MarkdownConfig {
+        let mut markdown = MarkdownConfig {
             highlight_code: md.highlight_code.unwrap_or(true),
             smart_punctuation: md.smart_punctuation.unwrap_or(false),
             insert_anchor_links: md.insert_anchor_links.unwrap_or_default(),
@@ -631,6 +631,11 @@ impl Config {
         };
 
         zola::report(&raw, &languages, &default_code, file, &mut migration);
+        // Zola highlights code only when told to: `highlight_code = true` before 0.22, a
+        // `[markdown.highlighting]` table since.
+        if migration.from_zola && md.highlight_code.is_none() {
+            markdown.highlight_code = md.highlighting.is_some();
+        }
 
         let base_path = base_path(&base_url);
         let deploy = deploy_targets(source, &raw.deploy)?;

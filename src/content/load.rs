@@ -644,6 +644,9 @@ fn walk(
     let mut diagnostics = Vec::new();
     for folder in folders {
         let dir = folder.rel;
+        if folder_is_ignored(config, &dir) {
+            continue;
+        }
         let is_bundle = folder
             .files
             .iter()
@@ -1211,6 +1214,19 @@ impl ZolaFrontMatter {
             })
             .collect()
     }
+}
+
+/// Whether `ignored_content` leaves out the folder `dir` (below `content/`) and all it holds:
+/// as in Zola, a pattern may name the folder's path or its name (`**/build_folder`, `drafts`).
+fn folder_is_ignored(config: &Config, dir: &str) -> bool {
+    let mut path = String::new();
+    dir.split('/').filter(|name| !name.is_empty()).any(|name| {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(name);
+        config.is_ignored_content(&path) || config.is_ignored_content(name)
+    })
 }
 
 #[cfg(test)]

@@ -161,7 +161,7 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
         }
         for alias in &section.meta.aliases {
             jobs.push(Job::Alias {
-                from: format!("/{}/", alias.trim_matches('/')),
+                from: alias_path(alias),
                 to: section.path.clone(),
                 lang: section.lang,
             });
@@ -203,9 +203,8 @@ pub fn list(config: &Config, content: &Content) -> Vec<Job> {
     }
     for page in &content.pages {
         for alias in &page.meta.aliases {
-            let from = format!("/{}/", alias.trim_matches('/'));
             jobs.push(Job::Alias {
-                from,
+                from: alias_path(alias),
                 to: page.path.clone(),
                 lang: page.file.lang,
             });
@@ -301,6 +300,16 @@ impl Job {
     }
 }
 
+/// The site path an alias redirects from: a folder (`old/page` → `/old/page/`), or, as in
+/// Zola, the very file when it ends in `.html` (`old/page.html`, the URL of many old sites).
+fn alias_path(alias: &str) -> String {
+    let trimmed = alias.trim_matches('/');
+    match trimmed.ends_with(".html") {
+        true => format!("/{trimmed}"),
+        false => format!("/{trimmed}/"),
+    }
+}
+
 /// Output file of a site path: `/en/news/` → `en/news/index.html`.
 pub fn output_file(path: &str) -> String {
     let trimmed = path.trim_start_matches('/');
@@ -325,5 +334,7 @@ mod tests {
         assert_eq!(pager_path_in("/en/news/", "/trang/", 0), "/en/news/");
         assert_eq!(output_file("/"), "index.html");
         assert_eq!(output_file("/en/news/page/2/"), "en/news/page/2/index.html");
+        assert_eq!(output_file(&alias_path("tin-cu/bai")), "tin-cu/bai/index.html");
+        assert_eq!(output_file(&alias_path("/tin-cu/bai.html")), "tin-cu/bai.html");
     }
 }

@@ -10,8 +10,6 @@ use syntect::html::{ClassStyle, line_tokens_to_classed_spans};
 use syntect::parsing::{ParseState, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use super::HIGHLIGHT_CLASS_PREFIX;
-
 /// What the info string of a fenced code block asks for.
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct Fence<'a> {
@@ -105,8 +103,13 @@ fn parse_ranges(key: &str, value: &str) -> Result<Vec<RangeInclusive<usize>>, (S
 
 /// Writes the code block's HTML: Zola's `<pre data-lang … class="language-… hl-code"><code …>`,
 /// with a `<table>` of numbered lines under `linenos` and `<mark>` around marked lines.
-/// `syntaxes` is `None` when highlighting is off.
-pub(crate) fn render(fence: &Fence<'_>, code: &str, syntaxes: Option<&SyntaxSet>) -> String {
+/// `syntaxes` is `None` when highlighting is off; `prefix` starts every highlighting class.
+pub(crate) fn render(
+    fence: &Fence<'_>,
+    code: &str,
+    syntaxes: Option<&SyntaxSet>,
+    prefix: &'static str,
+) -> String {
     let mut html = String::with_capacity(code.len() * 3 + 64);
     html.push_str("<pre");
     if fence.line_numbers {
@@ -128,14 +131,14 @@ pub(crate) fn render(fence: &Fence<'_>, code: &str, syntaxes: Option<&SyntaxSet>
         classes.push(format!("language-{language}"));
     }
     if syntaxes.is_some() {
-        classes.push(format!("{HIGHLIGHT_CLASS_PREFIX}code"));
+        classes.push(format!("{prefix}code"));
     }
     if !classes.is_empty() {
         let _ = write!(html, " class=\"{}\"", classes.join(" "));
     }
     html.push_str("><code");
     if let Some(language) = &language {
-        let _ = write!(html, " class=\"language-{language}\"");
+        let _ = write!(html, " class=\"language-{language}\" data-lang=\"{language}\"");
     }
     if let Some(name) = &name {
         let _ = write!(html, " data-name=\"{name}\"");
@@ -143,7 +146,7 @@ pub(crate) fn render(fence: &Fence<'_>, code: &str, syntaxes: Option<&SyntaxSet>
     html.push('>');
 
     let lines = match syntaxes {
-        Some(syntaxes) => highlighted_lines(fence.language, code, syntaxes),
+        Some(syntaxes) => highlighted_lines(fence.language, code, syntaxes, prefix),
         None => LinesWithEndings::from(code).map(escape_text).collect(),
     };
     if fence.line_numbers {
@@ -181,14 +184,17 @@ pub(crate) fn render(fence: &Fence<'_>, code: &str, syntaxes: Option<&SyntaxSet>
 
 /// Each line of `code` as HTML whose `<span>`s open and close on that line, so a line can be
 /// wrapped in `<mark>` or a table cell.
-fn highlighted_lines(language: Option<&str>, code: &str, syntaxes: &SyntaxSet) -> Vec<String> {
+fn highlighted_lines(
+    language: Option<&str>,
+    code: &str,
+    syntaxes: &SyntaxSet,
+    prefix: &'static str,
+) -> Vec<String> {
     let syntax = language
         .and_then(|l| syntaxes.find_syntax_by_token(l))
         .or_else(|| syntaxes.find_syntax_by_first_line(code))
         .unwrap_or_else(|| syntaxes.find_syntax_plain_text());
-    let style = ClassStyle::SpacedPrefixed {
-        prefix: HIGHLIGHT_CLASS_PREFIX,
-    };
+    let style = ClassStyle::SpacedPrefixed { prefix };
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
     let mut lines = Vec::new();
@@ -201,7 +207,7 @@ fn highlighted_lines(language: Option<&str>, code: &str, syntaxes: &SyntaxSet) -
                 if i > 0 {
                     html.push(' ');
                 }
-                html.push_str(HIGHLIGHT_CLASS_PREFIX);
+                html.push_str(prefix);
                 html.push_str(atom);
             }
             html.push_str("\">");
@@ -284,7 +290,7 @@ mod tests {
     #[test]
     fn numbered_marked_and_hidden_lines() {
         let fence = parse_fence("linenos,linenostart=7,hl_lines=2 9,hide_lines=3").unwrap();
-        let html = render(&fence, "a\nb\nc\nd\n", None);
+        let html = render(&fence, "a\nb\nc\nd\n", None, "hl-");
         assert_eq!(
             html,
             "<pre data-linenos><code><table><tbody>\
@@ -299,17 +305,17 @@ mod tests {
     fn the_largest_first_number_does_not_overflow() {
         let info = format!("linenos,linenostart={}", usize::MAX);
         let fence = parse_fence(&info).unwrap();
-        assert!(render(&fence, "a\nb\n", None).contains(&format!("<td>{}</td><td>b", usize::MAX)));
+        assert!(render(&fence, "a\nb\n", None, "hl-").contains(&format!("<td>{}</td><td>b", usize::MAX)));
     }
 
     #[test]
     fn highlighted_lines_close_their_spans() {
         let syntaxes = SyntaxSet::load_defaults_newlines();
         let fence = parse_fence("rust,hl_lines=2").unwrap();
-        let html = render(&fence, "/* a\nb */\nfn x() {}\n", Some(&syntaxes));
+        let html = render(&fence, "/* a\nb */\nfn x() {}\n", Some(&syntaxes), "hl-");
         assert!(
             html.starts_with(
-                "<pre data-lang=\"rust\" class=\"language-rust hl-code\"><code class=\"language-rust\">"
+                "<pre data-lang=\"rust\" class=\"language-rust hl-code\"><code class=\"language-rust\" data-lang=\"rust\">"
             ),
             "{html}"
         );
@@ -327,5 +333,13 @@ mod tests {
             html.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"),
             "{html}"
         );
+        // A Zola site's stylesheet expects Zola's prefix.
+        let zola = render(&fence, "fn x() {}\n", Some(&syntaxes), "z-");
+        assert!(zola.contains("class=\"language-rust z-code\""), "{zola}");
+        assert!(
+            zola.contains("<span class=\"z-storage z-type z-function z-rust\">fn</span>"),
+            "{zola}"
+        );
+        assert!(!zola.contains("hl-"), "{zola}");
     }
 }

@@ -26,6 +26,9 @@ pub use shortcodes::{Invocation, ShortcodeRenderer};
 
 /// Class prefix of highlighted code; the theme's stylesheet uses the same.
 pub const HIGHLIGHT_CLASS_PREFIX: &str = "hl-";
+/// The prefix Zola gives the same classes (`highlight_theme = "css"`), which a Zola site's
+/// stylesheet expects.
+pub const ZOLA_HIGHLIGHT_CLASS_PREFIX: &str = "z-";
 
 pub use crate::content::rendered::{AnchorLink, Heading, Rendered};
 
@@ -56,6 +59,8 @@ pub struct Markdown {
     /// Host of `base_url`, lowercase: links to other hosts are external.
     site_host: String,
     lazy_async_image: bool,
+    /// `HIGHLIGHT_CLASS_PREFIX`, or Zola's (see `with_class_prefix`).
+    class_prefix: &'static str,
 }
 
 /// A comrak node in the arena of one page.
@@ -66,14 +71,16 @@ impl Markdown {
         let mut options = Options::default();
         options.extension.strikethrough = true;
         options.extension.table = true;
-        options.extension.autolink = true;
+        // Zola's Markdown (pulldown-cmark) leaves bare URLs as text and titled images in `<img>`.
+        let zola = config.migration.from_zola;
+        options.extension.autolink = !zola;
         options.extension.tasklist = true;
         options.extension.footnotes = true;
         options.extension.description_lists = config.markdown.definition_list;
         options.extension.alerts = config.markdown.github_alerts;
         options.parse.smart = config.markdown.smart_punctuation;
         options.render.r#unsafe = true;
-        options.render.figure_with_caption = true;
+        options.render.figure_with_caption = !zola;
         let syntaxes = config
             .markdown
             .highlight_code
@@ -88,7 +95,19 @@ impl Markdown {
             external_links: config.markdown.external_links.clone(),
             site_host,
             lazy_async_image: config.markdown.lazy_async_image,
+            class_prefix: HIGHLIGHT_CLASS_PREFIX,
         }
+    }
+
+    /// The engine writing `prefix` before highlighting classes: Zola's for a Zola site
+    /// rendered with its own templates, whose stylesheet expects Zola's classes.
+    pub fn with_class_prefix(mut self, prefix: &'static str) -> Markdown {
+        self.class_prefix = prefix;
+        self
+    }
+
+    pub fn class_prefix(&self) -> &'static str {
+        self.class_prefix
     }
 
     /// Renders `markdown` to HTML. Problems found are reported with their line in
@@ -168,7 +187,12 @@ impl Markdown {
                         Ok(fence) => {
                             replacement = Some(NodeValue::HtmlBlock(NodeHtmlBlock {
                                 block_type: 0,
-                                literal: codeblock::render(&fence, &block.literal, self.syntaxes.as_ref()),
+                                literal: codeblock::render(
+                                    &fence,
+                                    &block.literal,
+                                    self.syntaxes.as_ref(),
+                                    self.class_prefix,
+                                ),
                             }));
                         }
                         Err((message, hint)) => {

@@ -3,9 +3,14 @@
 
 use std::path::Path;
 
-/// True for names an editor or the OS leaves behind, which are never content.
+/// The one hidden folder a site publishes (RFC 8615): `static/.well-known/security.txt` and
+/// the like belong on the site.
+pub const WELL_KNOWN: &str = ".well-known";
+
+/// True for names an editor, the OS or version control leaves behind, which are never
+/// content: hidden files and folders (but `.well-known`) and editors' leftovers.
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
+    (name.starts_with('.') && name != WELL_KNOWN)
         || name.starts_with('#')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -35,7 +40,7 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
     if is_ignored_name(&name)
         || relative
             .components()
-            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+            .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
     {
         return None;
     }
@@ -82,5 +87,9 @@ mod tests {
         assert_eq!(kind("content/news/.a.md.swp"), None);
         assert_eq!(kind("content/news/a.md~"), None);
         assert_eq!(kind(".git/index"), None);
+        assert_eq!(kind("static/.git/index"), None);
+        assert_eq!(kind("static/.env"), None);
+        assert_eq!(kind("static/.well-known/security.txt"), Some(ChangeKind::Static));
+        assert_eq!(kind("static/.well-known/.security.txt.swp"), None);
     }
 }

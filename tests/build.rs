@@ -168,6 +168,21 @@ fn an_alias_ending_in_html_is_that_very_file() {
 }
 
 #[test]
+fn static_well_known_is_published_and_other_hidden_files_are_not() {
+    let site = Site::fixture("basic");
+    let contact = "Contact: mailto:so.ngoaivu@example.gov.vn\nExpires: 2027-12-31T00:00:00.000Z\n";
+    site.write("static/.well-known/security.txt", contact);
+    site.write("static/.env", "SECRET=1\n");
+    site.write("static/.git/config", "[core]\n");
+    site.write("static/.well-known/.security.txt.swp", "swap\n");
+    site.build(&[]);
+    assert_eq!(site.public(".well-known/security.txt"), contact);
+    for hidden in [".env", ".git/config", ".well-known/.security.txt.swp"] {
+        assert!(!site.exists(hidden), "{hidden} is not published");
+    }
+}
+
+#[test]
 fn sections_paginate_and_list_newest_first() {
     let site = Site::fixture("basic");
     site.build(&[]);

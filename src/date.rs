@@ -5,6 +5,15 @@ use std::fmt;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// The names of a date's month and weekday in one language, in full and short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateNames {
+    pub month: String,
+    pub month_short: String,
+    pub weekday: String,
+    pub weekday_short: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Date {
     pub year: i32,
@@ -143,9 +152,8 @@ impl Date {
         }
     }
 
-    /// The date as C's `strftime` (and Zola's `date` filter) writes it: `%Y-%m-%d`, `%d %B
-    /// %Y`, with English month and day names; `%-d` leaves out the padding.
-    pub fn strftime(&self, format: &str) -> Result<String, String> {
+    /// The English names of the date's month and weekday, as C's `strftime` writes them.
+    pub fn english_names(&self) -> DateNames {
         const MONTHS: [&str; 12] = [
             "January",
             "February",
@@ -169,9 +177,31 @@ impl Date {
             "Tuesday",
             "Wednesday",
         ];
+        let month = MONTHS[usize::from(self.month) - 1];
+        let weekday = DAYS[self.weekday_since_thursday()];
+        DateNames {
+            month: month.to_owned(),
+            month_short: month[..3].to_owned(),
+            weekday: weekday.to_owned(),
+            weekday_short: weekday[..3].to_owned(),
+        }
+    }
+
+    /// 0 for Thursday (1970-01-01 was one), 1 for Friday…
+    fn weekday_since_thursday(&self) -> usize {
+        days_from_civil(self.year, self.month, self.day).rem_euclid(7) as usize
+    }
+
+    /// The date as C's `strftime` (and Zola's `date` filter) writes it: `%Y-%m-%d`, `%d %B
+    /// %Y`, with English month and day names; `%-d` leaves out the padding.
+    pub fn strftime(&self, format: &str) -> Result<String, String> {
+        self.strftime_named(format, &self.english_names())
+    }
+
+    /// Like `strftime`, with `names` for `%B`, `%b`, `%A` and `%a` (another language's).
+    pub fn strftime_named(&self, format: &str, names: &DateNames) -> Result<String, String> {
         let (h, min, sec) = self.time.unwrap_or((0, 0, 0));
-        let weekday = days_from_civil(self.year, self.month, self.day).rem_euclid(7) as usize;
-        let month_name = MONTHS[usize::from(self.month) - 1];
+        let weekday = self.weekday_since_thursday();
         let day_of_year =
             days_from_civil(self.year, self.month, self.day) - days_from_civil(self.year, 1, 1) + 1;
         let offset = self.offset_minutes.unwrap_or(0);
@@ -199,10 +229,10 @@ impl Date {
                 'd' => number(i64::from(self.day), 2),
                 'e' => format!("{:>2}", self.day),
                 'j' => number(day_of_year, 3),
-                'B' => month_name.to_owned(),
-                'b' | 'h' => month_name[..3].to_owned(),
-                'A' => DAYS[weekday].to_owned(),
-                'a' => DAYS[weekday][..3].to_owned(),
+                'B' => names.month.clone(),
+                'b' | 'h' => names.month_short.clone(),
+                'A' => names.weekday.clone(),
+                'a' => names.weekday_short.clone(),
                 'u' => ((weekday + 3) % 7 + 1).to_string(),
                 'w' => ((weekday + 4) % 7).to_string(),
                 'H' => number(i64::from(h), 2),

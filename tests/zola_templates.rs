@@ -190,6 +190,8 @@ fn pages_get_zola_s_page_fields(site: &Site) {
     let page = site.public("vi/blog/floating-market/index.html");
     let main = main_of(&page);
     has(main, "<h1>Chợ nổi Cái Răng</h1>");
+    // `date(locale="vi_VN")`: the month as Vietnamese writes it inside a date.
+    has(main, "<time datetime=\"2024-03-10\">10 tháng 3 2024</time>");
     has(
         main,
         "<nav class=\"toc\"><a href=\"https://example.com/vi/blog/floating-market/#sang-som\">Sáng sớm</a> </nav>",

@@ -20,6 +20,63 @@ pub fn icu_locale(locale: &str, numerals: Option<&str>) -> Result<Locale, String
         .map_err(|_| format!("`{tag}` is not a valid locale; use a BCP 47 tag such as vi-VN, en-US or km-KH"))
 }
 
+/// The names of `date`'s month and weekday in `locale` (a BCP 47 tag, `_` allowed as in
+/// `vi_VN`), from CLDR: `tháng 12`, `thg 12`, `Thứ Hai`, `Th 2` in Vietnamese. The formatters
+/// of each locale are made once.
+pub fn date_names(locale: &str, date: &Date) -> Result<crate::date::DateNames, String> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    struct NameFormats {
+        month: DateTimeFormatter<M>,
+        month_short: DateTimeFormatter<M>,
+        weekday: DateTimeFormatter<E>,
+        weekday_short: DateTimeFormatter<E>,
+    }
+    static MADE: OnceLock<Mutex<HashMap<String, Arc<NameFormats>>>> = OnceLock::new();
+    let made = MADE.get_or_init(Default::default);
+    let known = made.lock().ok().and_then(|m| m.get(locale).cloned());
+    let formats = match known {
+        Some(formats) => formats,
+        None => {
+            let tag = locale.replace('_', "-");
+            let parsed: Locale = tag
+                .parse()
+                .map_err(|_| format!("`{locale}` is not a locale; write it as vi_VN, en_US or km_KH"))?;
+            let prefs = || parsed.clone().into();
+            let err = |e: icu_datetime::DateTimeFormatterLoadError| {
+                format!("no month and day names for `{locale}`: {e:?}")
+            };
+            let formats = Arc::new(NameFormats {
+                month: DateTimeFormatter::try_new(prefs(), M::long()).map_err(err)?,
+                month_short: DateTimeFormatter::try_new(prefs(), M::medium()).map_err(err)?,
+                weekday: DateTimeFormatter::try_new(prefs(), E::long()).map_err(err)?,
+                weekday_short: DateTimeFormatter::try_new(prefs(), E::medium()).map_err(err)?,
+            });
+            if let Ok(mut made) = made.lock() {
+                made.insert(locale.to_owned(), formats.clone());
+            }
+            formats
+        }
+    };
+    let iso = IcuDate::<Iso>::try_new_iso(date.year, date.month, date.day)
+        .map_err(|e| format!("{date} is outside the calendar: {e:?}"))?;
+    // ICU gives a month's name as it stands alone (`Tháng 12`); inside a date Vietnamese
+    // writes it in lower case (`22 tháng 12 2014`), as CLDR's format names have it.
+    let in_date = |name: String| {
+        let mut chars = name.chars();
+        match (locale.starts_with("vi"), chars.next()) {
+            (true, Some(first)) => first.to_lowercase().chain(chars).collect(),
+            _ => name,
+        }
+    };
+    Ok(crate::date::DateNames {
+        month: in_date(formats.month.format(&iso).to_string()),
+        month_short: in_date(formats.month_short.format(&iso).to_string()),
+        weekday: formats.weekday.format(&iso).to_string(),
+        weekday_short: formats.weekday_short.format(&iso).to_string(),
+    })
+}
+
 /// Whole numbers as one language writes them, for places that have the language but not its
 /// `Formats` (route maps drawn while page values are built).
 pub struct Numbers(Option<DecimalFormatter>);

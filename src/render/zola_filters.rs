@@ -174,11 +174,9 @@ fn num_format(input: &Json, locale: &str) -> Result<Json, String> {
 }
 
 /// Tera's `date`: a date string (or a timestamp) in a `strftime` format, `%Y-%m-%d` unless
-/// `format=` says otherwise.
+/// `format=` says otherwise; month and day names in English, or in the language of `locale=`
+/// (`vi_VN`: `22 tháng 12 2014`).
 fn date(input: &Json, args: &Args) -> Result<Json, String> {
-    if string(args, "locale")?.is_some() {
-        return Err("`locale` is not supported: month and day names are English; write the format with numbers (%d/%m/%Y), or use mekong's own templates for dates in the page's language".to_owned());
-    }
     if string(args, "timezone")?.is_some() {
         return Err(
             "`timezone` is not supported: dates are shown at the offset they were written with".to_owned(),
@@ -193,7 +191,11 @@ fn date(input: &Json, args: &Args) -> Result<Json, String> {
         other => return Err(format!("takes a date or a timestamp, not {other}")),
     };
     let format = string(args, "format")?.unwrap_or("%Y-%m-%d");
-    date.strftime(format).map(Json::String)
+    let names = match string(args, "locale")? {
+        Some(locale) => crate::i18n::format::date_names(locale, &date)?,
+        None => date.english_names(),
+    };
+    date.strftime_named(format, &names).map(Json::String)
 }
 
 fn file_size(bytes: f64) -> String {
@@ -314,6 +316,21 @@ mod tests {
         assert_eq!(
             filter("date", &text("2014-12-22"), &Args::new()).unwrap(),
             "2014-12-22"
+        );
+        // Zola's `locale`: the month and day names of that language, from CLDR.
+        let in_locale = |locale: &str, format: &str| {
+            let args = args(&[("locale", text(locale)), ("format", text(format))]);
+            filter("date", &text("2014-12-22"), &args).unwrap()
+        };
+        assert_eq!(in_locale("vi_VN", "%A, %-d %B %Y"), "Thứ Hai, 22 tháng 12 2014");
+        assert_eq!(in_locale("vi", "%a %-d %b"), "Thứ 2 22 tháng 12");
+        assert_eq!(in_locale("km_KH", "%-d %B %Y"), "22 ធ្នូ 2014");
+        assert_eq!(in_locale("en_GB", "%A %-d %B"), "Monday 22 December");
+        let bad = args(&[("locale", text("no such locale"))]);
+        assert!(
+            filter("date", &text("2014-12-22"), &bad)
+                .unwrap_err()
+                .contains("is not a locale")
         );
         let range = args(&[("start", Json::from(1)), ("end", Json::from(-1))]);
         assert_eq!(

@@ -20,13 +20,19 @@ fn with_shortcodes(fixture: &str) -> Site {
         "<div class=\"boxed\">#{{ nth }} {{ section.title }} of {{ config.base_url | safe }}: {{ body }}</div>",
     );
     site.write(
+        "templates/shortcodes/link.html",
+        "<a class=\"link\" href=\"{{ get_url(path=path, lang=lang) | safe }}\">{{ path | safe }}</a>",
+    );
+    site.write(
         "content/blog/mangroves.md",
         "+++\ntitle = \"Mangroves of Cà Mau\"\ndate = 2024-01-15\n[taxonomies]\ntags = [\"Travel\", \"Nature\"]\n+++\n\
-         At the tip.\n\n{{ where(kind=\"first\") }}\n\nThen {{ where(kind=\"second\") }} again.\n",
+         At the tip.\n\n{{ where(kind=\"first\") }}\n\nThen {{ where(kind=\"second\") }} again.\n\n\
+         See {{ link(path=\"@/blog/floating-market.md#sang-som\") }}.\n",
     );
     site.write(
         "content/blog/floating-market.vi.md",
-        "+++\ntitle = \"Chợ nổi Cái Răng\"\ndate = 2024-03-10\n+++\nGhe.\n\n{{ where(kind=\"vi\") }}\n",
+        "+++\ntitle = \"Chợ nổi Cái Răng\"\ndate = 2024-03-10\n+++\nGhe.\n\n{{ where(kind=\"vi\") }}\n\n\
+         Xem {{ link(path=\"@/blog/coconut-candy.md\") }}.\n",
     );
     site.write(
         "content/blog/_index.md",
@@ -58,6 +64,19 @@ fn shortcodes_see_the_page_config_lang_and_nth(fixture: &str) {
         vi.contains(
             "<span class=\"where\">#1 vi in vi: Chợ nổi Cái Răng at https://example.com/vi/blog/floating-market/ \
              (blog/floating-market.vi.md, 2 tags) on Ghi chép miền Tây []</span>"
+        ),
+        "{vi}"
+    );
+    // `get_url("@/…")` in a shortcode: the page's URL in the shortcode's language.
+    assert!(
+        page.contains(
+            "See <a class=\"link\" href=\"https://example.com/blog/floating-market/#sang-som\">@/blog/floating-market.md#sang-som</a>."
+        ),
+        "{page}"
+    );
+    assert!(
+        vi.contains(
+            "Xem <a class=\"link\" href=\"https://example.com/vi/blog/coconut-candy/\">@/blog/coconut-candy.md</a>."
         ),
         "{vi}"
     );

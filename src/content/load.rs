@@ -288,14 +288,14 @@ impl Content {
             for id in ids.iter().flatten() {
                 self.sections[id.0 as usize].translations = ids.clone();
             }
-            self.sections_by_dir.insert(dir, ids);
+            self.index.sections_by_dir.insert(dir, ids);
         }
     }
 
     /// The section a file in `dir` belongs to: the nearest folder with an `_index` file.
     fn section_for_dir(&self, mut dir: &str, lang: LangId) -> SectionId {
         loop {
-            if let Some(Some(id)) = self.sections_by_dir.get(dir).map(|ids| ids[lang]) {
+            if let Some(Some(id)) = self.index.sections_by_dir.get(dir).map(|ids| ids[lang]) {
                 return id;
             }
             if dir.is_empty() {
@@ -380,7 +380,8 @@ impl Content {
                 meta.authors.push(author.clone());
             }
             let id = PageId(self.pages.len() as u32);
-            self.pages_by_key
+            self.index
+                .pages_by_key
                 .entry(key.clone())
                 .or_insert_with(|| vec![None; config.languages.len()])[lang] = Some(id);
             self.sections[section.0 as usize].pages.push(id);
@@ -403,7 +404,7 @@ impl Content {
         }
         bundle_assets.clear();
         for page in &mut self.pages {
-            page.translations = self.pages_by_key[&page.file.canonical_key].clone();
+            page.translations = self.index.pages_by_key[&page.file.canonical_key].clone();
         }
         Ok(())
     }
@@ -446,13 +447,13 @@ impl Content {
                 let id = PageId(self.pages.len() as u32);
                 self.sections[page.section.0 as usize].pages.push(id);
                 self.pages.push(page);
-                if let Some(slots) = self.pages_by_key.get_mut(&key) {
+                if let Some(slots) = self.index.pages_by_key.get_mut(&key) {
                     slots[lang] = Some(id);
                 }
             }
         }
         for page in &mut self.pages {
-            page.translations = self.pages_by_key[&page.file.canonical_key].clone();
+            page.translations = self.index.pages_by_key[&page.file.canonical_key].clone();
         }
     }
 
@@ -468,13 +469,13 @@ impl Content {
                 || config.languages[lang].untranslated == Untranslated::Fallback;
             if !keep {
                 self.sections[index].hidden = true;
-                if let Some(slots) = self.sections_by_dir.get_mut(&self.sections[index].dir) {
+                if let Some(slots) = self.index.sections_by_dir.get_mut(&self.sections[index].dir) {
                     slots[lang] = None;
                 }
             }
         }
         for section in &mut self.sections {
-            section.translations = self.sections_by_dir[&section.dir].clone();
+            section.translations = self.index.sections_by_dir[&section.dir].clone();
         }
     }
 

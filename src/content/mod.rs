@@ -115,38 +115,15 @@ pub enum Target {
     Section(SectionId),
 }
 
+/// Where `@/…` paths lead: pages by their key (`news/foo`), sections by their folder, each
+/// per language.
 #[derive(Debug, Default, Clone)]
-pub struct Content {
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
-    pub taxonomies: Vec<taxonomy::TaxonomyTerms>,
+pub struct LinkIndex {
     pages_by_key: HashMap<String, Vec<Option<PageId>>>,
     sections_by_dir: HashMap<String, Vec<Option<SectionId>>>,
-    /// Files in content folders that are not pages, copied as they are.
-    pub assets: Vec<(PathBuf, String)>,
-    /// Pages left out because they are embargoed or expired.
-    pub scheduled: Vec<load::Scheduled>,
-    /// What was parsed, for the next load to reuse (`mekong serve`).
-    pub parse_cache: ParseCache,
-    /// Zola front-matter keys the content uses, for the migration report.
-    pub zola_front_matter: ZolaFrontMatter,
-    /// Problems that do not stop the build (links not followed).
-    pub warnings: Vec<Diagnostic>,
 }
 
-impl Content {
-    pub fn page(&self, id: PageId) -> &Page {
-        &self.pages[id.0 as usize]
-    }
-
-    pub fn section(&self, id: SectionId) -> &Section {
-        &self.sections[id.0 as usize]
-    }
-
-    pub fn home(&self, lang: LangId) -> SectionId {
-        self.sections_by_dir[""][lang].expect("the home section exists in every language")
-    }
-
+impl LinkIndex {
     /// Resolves `news/foo.md`, `news/foo.en.md`, `news/foo/index.md` or `news/_index.md` (with
     /// or without `@/`) in `lang`, falling back to the default language when untranslated.
     pub fn resolve(&self, target: &str, lang: LangId, language_codes: &[String]) -> Option<Target> {
@@ -169,6 +146,72 @@ impl Content {
         let list = self.pages_by_key.get(key)?;
         let ids: Vec<Option<u32>> = list.iter().map(|p| p.map(|p| p.0)).collect();
         in_lang_or_default(&ids).map(|i| Target::Page(PageId(i)))
+    }
+}
+
+/// The site paths of the content files, for `@/…` links resolved while the Markdown is being
+/// rendered (a Zola site's shortcodes calling `get_url(path="@/…")`), when the content itself
+/// is not to be shared.
+#[derive(Debug)]
+pub struct Links {
+    pub index: LinkIndex,
+    page_paths: Vec<String>,
+    section_paths: Vec<String>,
+}
+
+impl Links {
+    /// As `Content::target_path`.
+    pub fn target_path(&self, target: Target) -> &str {
+        match target {
+            Target::Page(id) => &self.page_paths[id.0 as usize],
+            Target::Section(id) => &self.section_paths[id.0 as usize],
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Content {
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<taxonomy::TaxonomyTerms>,
+    index: LinkIndex,
+    /// Files in content folders that are not pages, copied as they are.
+    pub assets: Vec<(PathBuf, String)>,
+    /// Pages left out because they are embargoed or expired.
+    pub scheduled: Vec<load::Scheduled>,
+    /// What was parsed, for the next load to reuse (`mekong serve`).
+    pub parse_cache: ParseCache,
+    /// Zola front-matter keys the content uses, for the migration report.
+    pub zola_front_matter: ZolaFrontMatter,
+    /// Problems that do not stop the build (links not followed).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Content {
+    pub fn page(&self, id: PageId) -> &Page {
+        &self.pages[id.0 as usize]
+    }
+
+    pub fn section(&self, id: SectionId) -> &Section {
+        &self.sections[id.0 as usize]
+    }
+
+    pub fn home(&self, lang: LangId) -> SectionId {
+        self.index.sections_by_dir[""][lang].expect("the home section exists in every language")
+    }
+
+    /// See `LinkIndex::resolve`.
+    pub fn resolve(&self, target: &str, lang: LangId, language_codes: &[String]) -> Option<Target> {
+        self.index.resolve(target, lang, language_codes)
+    }
+
+    /// What `resolve` and `target_path` read, apart from the rest of the content.
+    pub fn links(&self) -> Links {
+        Links {
+            index: self.index.clone(),
+            page_paths: self.pages.iter().map(|p| p.path.clone()).collect(),
+            section_paths: self.sections.iter().map(|s| s.path.clone()).collect(),
+        }
     }
 
     pub fn target_path(&self, target: Target) -> &str {

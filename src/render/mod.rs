@@ -110,6 +110,7 @@ impl Renderer {
             config: config.clone(),
             asset_hashes,
             data: None,
+            links: None,
             processed: Default::default(),
         });
         if dialect.is_zola() {
@@ -178,13 +179,25 @@ impl Renderer {
     /// Gives `get_page`, `get_section` and `url(path="@/…")` the rendered site.
     pub fn attach(&mut self, data: Arc<SiteData>) {
         register_site_functions(&mut self.tera, Some(data.clone()), self.language_codes.clone());
+        self.set_zola_functions(ZolaFunctions {
+            data: Some(data),
+            links: None,
+            ..(*self.zola_functions).clone()
+        });
+    }
+
+    /// Gives a Zola site's `get_url(path="@/…")` the content files' paths, for the shortcodes
+    /// called while the Markdown is rendered (before `attach`).
+    pub fn attach_links(&mut self, links: Arc<crate::content::Links>) {
+        self.set_zola_functions(ZolaFunctions {
+            links: Some(links),
+            ..(*self.zola_functions).clone()
+        });
+    }
+
+    fn set_zola_functions(&mut self, functions: ZolaFunctions) {
         if self.dialect.is_zola() {
-            self.zola_functions = Arc::new(ZolaFunctions {
-                config: self.zola_functions.config.clone(),
-                asset_hashes: self.zola_functions.asset_hashes.clone(),
-                data: Some(data),
-                processed: self.zola_functions.processed.clone(),
-            });
+            self.zola_functions = Arc::new(functions);
             register_zola_functions(&mut self.tera, &self.zola_functions);
             if let Some(tera1) = &mut self.tera1 {
                 tera1.attach(&self.zola_functions);
@@ -817,12 +830,7 @@ fn resolve(
 /// Zola's functions and filters under Zola's names (and argument names), over mekong's of
 /// the same name (`date`, `markdown`, `get_page`…).
 fn register_zola_functions(tera: &mut Tera, functions: &ZolaFunctions) {
-    let shared = Arc::new(ZolaFunctions {
-        config: functions.config.clone(),
-        asset_hashes: functions.asset_hashes.clone(),
-        data: functions.data.clone(),
-        processed: functions.processed.clone(),
-    });
+    let shared = Arc::new(functions.clone());
     for name in zola_functions::FUNCTIONS {
         let functions = shared.clone();
         tera.register_function(

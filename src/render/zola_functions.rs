@@ -15,6 +15,9 @@ use crate::date::Date;
 use crate::render::SiteData;
 use crate::render::deps::{self, Read};
 
+/// What a function that reads the rendered site says when a shortcode calls it.
+const NOT_IN_SHORTCODES: &str = "this function is not available inside shortcodes";
+
 /// Keyword arguments of a call, by name.
 pub(crate) type Args = Map<String, Json>;
 
@@ -34,12 +37,15 @@ pub(crate) const FUNCTIONS: &[&str] = &[
     "resize_image",
 ];
 
-/// What Zola's functions read: the configuration, the static files' hashes, and, once the
-/// Markdown is rendered, the site's values.
+/// What Zola's functions read: the configuration, the static files' hashes, the content
+/// files' paths while the Markdown is rendered, and, once it is, the site's values.
+#[derive(Clone)]
 pub(crate) struct ZolaFunctions {
     pub(crate) config: Arc<Config>,
     pub(crate) asset_hashes: Arc<HashMap<String, String>>,
     pub(crate) data: Option<Arc<SiteData>>,
+    /// For `get_url(path="@/…")` in shortcodes, before `data` is there.
+    pub(crate) links: Option<Arc<crate::content::Links>>,
     /// Images `resize_image` made, by output path (`processed_images/…`), with their cached
     /// file: the build copies them into the output.
     pub(crate) processed: Arc<std::sync::Mutex<std::collections::BTreeMap<String, PathBuf>>>,
@@ -84,9 +90,7 @@ impl ZolaFunctions {
     }
 
     fn data(&self) -> Result<&SiteData, String> {
-        self.data
-            .as_deref()
-            .ok_or_else(|| "this function is not available inside shortcodes".to_owned())
+        self.data.as_deref().ok_or_else(|| NOT_IN_SHORTCODES.to_owned())
     }
 
     /// The language a call names with `lang=`, else the default one (Zola's functions do not
@@ -109,7 +113,6 @@ impl ZolaFunctions {
         let path = must_string(args, "path")?;
         let lang = self.lang(args)?;
         if let Some(internal) = path.strip_prefix("@/") {
-            let data = self.data()?;
             let (file, anchor) = match internal.split_once('#') {
                 Some((file, anchor)) => (file, Some(anchor)),
                 None => (internal, None),
@@ -118,11 +121,25 @@ impl ZolaFunctions {
                 path: file.to_owned(),
                 lang,
             });
-            let target = data
-                .content
-                .resolve(file, lang, &self.codes())
-                .ok_or_else(|| format!("there is no content file `{file}` (paths start in content/)"))?;
-            let permalink = self.config.permalink(data.content.target_path(target));
+            let missing = || format!("there is no content file `{file}` (paths start in content/)");
+            let site_path = match (&self.data, &self.links) {
+                (Some(data), _) => {
+                    let target = data
+                        .content
+                        .resolve(file, lang, &self.codes())
+                        .ok_or_else(missing)?;
+                    data.content.target_path(target).to_owned()
+                }
+                (None, Some(links)) => {
+                    let target = links
+                        .index
+                        .resolve(file, lang, &self.codes())
+                        .ok_or_else(missing)?;
+                    links.target_path(target).to_owned()
+                }
+                (None, None) => return Err(NOT_IN_SHORTCODES.to_owned()),
+            };
+            let permalink = self.config.permalink(&site_path);
             return Ok(match anchor {
                 Some(anchor) => format!("{permalink}#{anchor}"),
                 None => permalink,

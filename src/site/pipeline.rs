@@ -30,6 +30,10 @@ pub(super) fn render_into(
     build.timings.mark("hash statics");
     let mut renderer = Renderer::load(&build.config, &build.i18n, asset_hashes.clone())?;
     build.timings.mark("templates");
+    if renderer.dialect().is_zola() {
+        // A Zola site's shortcodes may ask `get_url` for a page's URL while the Markdown renders.
+        renderer.attach_links(Arc::new(content.links()));
+    }
     let (content, images, mut index) = build.texts(content, &markdown, &renderer, cache, errors);
     let dialect = renderer.dialect();
     let (data, value_hashes) = build.values(&content, dialect, cache);

@@ -401,13 +401,14 @@ fn check_reports_the_markdown_keys_as_mapped() {
         .lines()
         .find(|l| l.contains("Coming from Zola: ignored (these keys"))
         .unwrap_or_default();
-    assert!(ignored.contains("`markdown.render_emoji`"), "{text}");
+    assert!(ignored.contains("Coming from Zola: ignored"), "{text}");
     for mapped in [
         "insert_anchor_links",
         "external_links",
         "lazy_async_image",
         "bottom_footnotes",
         "github_alerts",
+        "render_emoji",
     ] {
         assert!(
             !ignored.contains(mapped),
@@ -479,4 +480,25 @@ fn a_site_with_its_own_templates_gets_the_html_zola_writes() {
         "{html}"
     );
     assert!(!html.contains("hl-"), "{html}");
+}
+
+#[test]
+fn render_emoji_turns_github_names_into_emoji_outside_code() {
+    let site = Site::fixture("zola-markdown");
+    let config = std::fs::read_to_string(site.root().join("zola.toml")).unwrap();
+    site.write(
+        "zola.toml",
+        &config.replace("[markdown]\n", "[markdown]\nrender_emoji = true\n"),
+    );
+    site.write(
+        "content/docs/emoji.md",
+        "+++\ntitle = \"Emoji\"\n+++\nGặp lại nhé :smile: :vietnam: at 08:30:00, :not_an_emoji:.\n\n`:smile:` stays.\n",
+    );
+    site.build(&[]);
+    let html = prose(&site, "docs/emoji");
+    assert!(
+        html.contains("<p>Gặp lại nhé 😄 🇻🇳 at 08:30:00, :not_an_emoji:.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<code>:smile:</code> stays."), "{html}");
 }

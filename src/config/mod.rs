@@ -160,6 +160,8 @@ pub struct MarkdownConfig {
     pub definition_list: bool,
     /// `> [!NOTE]` blockquotes become GitHub's alerts.
     pub github_alerts: bool,
+    /// Zola's `render_emoji`: `:smile:` becomes 😄.
+    pub render_emoji: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -172,6 +174,7 @@ impl Default for MarkdownConfig {
             lazy_async_image: false,
             definition_list: false,
             github_alerts: false,
+            render_emoji: false,
         }
     }
 }
@@ -628,6 +631,7 @@ impl Config {
             lazy_async_image: md.lazy_async_image.unwrap_or(false),
             definition_list: md.definition_list.unwrap_or(false),
             github_alerts: md.github_alerts.unwrap_or(false),
+            render_emoji: md.render_emoji.unwrap_or(false),
         };
 
         zola::report(&raw, &languages, &default_code, file, &mut migration);

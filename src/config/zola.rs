@@ -55,13 +55,14 @@ pub(super) struct RawMarkdown {
     pub(super) definition_list: Option<bool>,
     pub(super) lazy_async_image: Option<bool>,
     pub(super) github_alerts: Option<bool>,
+    /// `:smile:` → 😄, GitHub's names.
+    pub(super) render_emoji: Option<bool>,
     /// mekong always puts footnotes at the bottom: `true` is what it does, `false` differs.
     pub(super) bottom_footnotes: Option<bool>,
     // Zola's keys that do nothing in mekong.
     pub(super) highlight_theme: Option<toml::Value>,
     pub(super) highlight_themes_css: Option<toml::Value>,
     pub(super) extra_syntaxes_and_themes: Option<toml::Value>,
-    pub(super) render_emoji: Option<toml::Value>,
 }
 
 /// `[markdown.highlighting]` of Zola 0.22+: its presence turns highlighting on.
@@ -140,7 +141,6 @@ impl RawConfig {
                     "extra_syntaxes_and_themes",
                     md.extra_syntaxes_and_themes.is_some(),
                 ),
-                ("render_emoji", md.render_emoji.is_some()),
             ],
         ));
         if let Some(h) = &md.highlighting {
@@ -248,6 +248,7 @@ pub(super) fn report(
             ("lazy_async_image", md.lazy_async_image.is_some()),
             ("definition_list", md.definition_list.is_some()),
             ("github_alerts", md.github_alerts.is_some()),
+            ("render_emoji", md.render_emoji.is_some()),
             ("bottom_footnotes", md.bottom_footnotes == Some(true)),
         ],
     );

@@ -78,6 +78,7 @@ impl Markdown {
         options.extension.footnotes = true;
         options.extension.description_lists = config.markdown.definition_list;
         options.extension.alerts = config.markdown.github_alerts;
+        options.extension.shortcodes = config.markdown.render_emoji;
         options.parse.smart = config.markdown.smart_punctuation;
         options.render.r#unsafe = true;
         options.render.figure_with_caption = !zola;

@@ -3,6 +3,9 @@
 
 use std::path::Path;
 
+/// A theme's description, whose `[extra]` gives defaults for `config.extra` (as in Zola).
+pub const THEME_FILE: &str = "theme.toml";
+
 /// The one hidden folder a site publishes (RFC 8615): `static/.well-known/security.txt` and
 /// the like belong on the site.
 pub const WELL_KNOWN: &str = ".well-known";
@@ -51,10 +54,11 @@ pub fn classify(root: &Path, path: &Path) -> Option<ChangeKind> {
         "locales" => Some(ChangeKind::Strings),
         // Stylesheets compiled to CSS (`compile_sass`) are static files of the output.
         "static" | "sass" => Some(ChangeKind::Static),
-        // themes/<name>/templates/… or themes/<name>/static/…
+        // themes/<name>/templates/…, static/…, sass/… or theme.toml (its `[extra]` is config)
         "themes" => match parts.nth(1).as_deref() {
             Some("templates") => Some(ChangeKind::Templates),
-            Some("static") => Some(ChangeKind::Static),
+            Some("static" | "sass") => Some(ChangeKind::Static),
+            Some(THEME_FILE) => Some(ChangeKind::Config),
             _ => None,
         },
         // public/ (or any other folder) is output or unrelated: changes there never rebuild.
@@ -83,6 +87,9 @@ mod tests {
         );
         assert_eq!(kind("locales/km/main.ftl"), Some(ChangeKind::Strings));
         assert_eq!(kind("sass/parts/_colours.scss"), Some(ChangeKind::Static));
+        assert_eq!(kind("themes/river/sass/site.scss"), Some(ChangeKind::Static));
+        assert_eq!(kind("themes/river/theme.toml"), Some(ChangeKind::Config));
+        assert_eq!(kind("themes/river/README.md"), None);
         assert_eq!(kind("public/index.html"), None);
         assert_eq!(kind("content/news/.a.md.swp"), None);
         assert_eq!(kind("content/news/a.md~"), None);

@@ -1,6 +1,6 @@
-//! Zola's `compile_sass`: every `.scss` and `.sass` file below the site's `sass/` folder,
-//! partials aside, compiled with grass (compressed, as Zola does) to a `.css` file at the same
-//! path of the output.
+//! Zola's `compile_sass`: every `.scss` and `.sass` file below the theme's and the site's
+//! `sass/` folders, partials aside, compiled with grass (compressed, as Zola does) to a `.css`
+//! file at the same path of the output.
 
 use rayon::prelude::*;
 
@@ -11,14 +11,40 @@ use crate::output::{Bytes, OutputFile};
 /// The folder compiled, below the site's root.
 const SASS_DIR: &str = "sass";
 
-/// The compiled stylesheets, and warnings about links not followed. Every file that fails is
-/// reported, at its `file:line:column`.
+/// The compiled stylesheets — the theme's `sass/` first, then the site's, which wins on equal
+/// paths — and warnings about links not followed. Every file that fails is reported, at its
+/// `file:line:column`.
 pub(crate) fn compile(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
-    let dir = config.root.join(SASS_DIR);
-    if !config.compile_sass || !dir.is_dir() {
+    if !config.compile_sass {
         return Ok((Vec::new(), Vec::new()));
     }
-    let (found, warnings) = crate::fs::files_below(&dir, &config.root, SASS_DIR)?;
+    let theme = format!("themes/{}/{SASS_DIR}", config.theme);
+    let mut files: std::collections::BTreeMap<String, OutputFile> = Default::default();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    for folder in [theme.as_str(), SASS_DIR] {
+        match compile_folder(config, folder) {
+            Ok((compiled, links)) => {
+                warnings.extend(links);
+                files.extend(compiled.into_iter().map(|file| (file.path.clone(), file)));
+            }
+            Err(err) => errors.extend(err.diagnostics),
+        }
+    }
+    if errors.is_empty() {
+        Ok((files.into_values().collect(), warnings))
+    } else {
+        Err(Error::from_list(errors))
+    }
+}
+
+/// The stylesheets of one folder (`folder` below the site's root), when it exists.
+fn compile_folder(config: &Config, folder: &str) -> Result<(Vec<OutputFile>, Vec<Diagnostic>)> {
+    let dir = config.root.join(folder);
+    if !dir.is_dir() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let (found, warnings) = crate::fs::files_below(&dir, &config.root, folder)?;
     // A name starting with `_` is a partial (or a folder of them): imported, never written.
     let sources: Vec<(String, std::path::PathBuf)> = found
         .into_iter()
@@ -32,8 +58,8 @@ pub(crate) fn compile(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnosti
         if let Some(other) = targets.insert(css.clone(), rel) {
             errors.push(
                 Diagnostic::error(
-                    format!("{SASS_DIR}/{rel}"),
-                    format!("`{SASS_DIR}/{other}` and `{SASS_DIR}/{rel}` both compile to `{css}`"),
+                    format!("{folder}/{rel}"),
+                    format!("`{folder}/{other}` and `{folder}/{rel}` both compile to `{css}`"),
                 )
                 .hint("rename one of them"),
             );
@@ -45,7 +71,7 @@ pub(crate) fn compile(config: &Config) -> Result<(Vec<OutputFile>, Vec<Diagnosti
             let options = grass::Options::default()
                 .style(grass::OutputStyle::Compressed)
                 .logger(&grass::NullLogger);
-            let shown_as = format!("{SASS_DIR}/{rel}");
+            let shown_as = format!("{folder}/{rel}");
             match grass::from_path(path, &options) {
                 Ok(css) => Ok(OutputFile {
                     path: css_path(rel),

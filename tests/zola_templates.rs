@@ -541,3 +541,47 @@ fn check_says_which_templates_render_a_zola_site() {
         assert!(!stderr.contains("has no name in vi"), "{stderr}");
     }
 }
+
+#[test]
+fn a_zola_theme_gives_its_extra_defaults_and_its_sass() {
+    let site = Site::fixture("zola-tera2");
+    let config = std::fs::read_to_string(site.root().join("zola.toml")).unwrap();
+    site.write(
+        "zola.toml",
+        &format!(
+            "theme = \"river\"\ncompile_sass = true\n{config}\n[extra.social]\nemail = \"lan@example.com\"\n"
+        ),
+    );
+    site.write(
+        "themes/river/theme.toml",
+        "name = \"river\"\ndescription = \"A theme\"\nlicense = \"MIT\"\nmin_version = \"0.22.0\"\n\n\
+         [extra]\ntagline = \"The theme's tagline\"\nfooter_note = \"Made with River\"\n\n\
+         [extra.social]\nmastodon = \"@river\"\nemail = \"theme@example.com\"\n\n[author]\nname = \"Someone\"\n",
+    );
+    site.write("themes/river/sass/site.scss", "p { color: red }\n");
+    site.write("themes/river/sass/theme.scss", "$c: #00aa00;\n.t { color: $c }\n");
+    site.write("sass/site.scss", "b { color: blue }\n");
+    site.write(
+        "templates/extra.html",
+        "<p class=\"extra\">{{ config.extra.tagline }} | {{ config.extra.footer_note }} | \
+         {{ config.extra.social.mastodon }} | {{ config.extra.social.email }}</p>\n",
+    );
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About\"\ntemplate = \"extra.html\"\n+++\nAbout.\n",
+    );
+    site.build(&[]);
+    // The site's values win; the theme fills in what the site leaves out, inside tables too.
+    assert_eq!(
+        site.public("about/index.html"),
+        "<p class=\"extra\">Boats, *markets* and rice fields | Made with River | @river | lan@example.com</p>\n"
+    );
+    // The theme's stylesheets are compiled too; the site's win on equal paths.
+    assert_eq!(site.public("theme.css"), ".t{color:#0a0}");
+    assert_eq!(site.public("site.css"), "b{color:blue}");
+
+    // A broken theme.toml is an error at its line.
+    site.write("themes/river/theme.toml", "[extra]\ntagline = \n");
+    let err = site.build_fails();
+    assert!(err.contains("themes/river/theme.toml:2:"), "{err}");
+}

@@ -390,7 +390,32 @@ impl Config {
             .into());
         }
         let source = crate::fs::read_text(&path, file)?;
-        Config::parse_file(root, file, &source, base_url)
+        let mut config = Config::parse_file(root, file, &source, base_url)?;
+        config.add_theme_extra()?;
+        Ok(config)
+    }
+
+    /// Adds the `[extra]` of the theme's `theme.toml` (Zola's themes give their defaults
+    /// there) to `extra`: the site's own values win, tables are merged key by key.
+    fn add_theme_extra(&mut self) -> Result<()> {
+        let shown = format!("themes/{}/{}", self.theme, crate::input::THEME_FILE);
+        let path = self.root.join(&shown);
+        if !path.is_file() {
+            return Ok(());
+        }
+        let source = crate::fs::read_text(&path, &shown)?;
+        let mut theme: toml::Table =
+            toml::from_str(&source).map_err(|err| toml_diagnostic(&shown, &source, &err, 1))?;
+        match theme.remove("extra") {
+            None => Ok(()),
+            Some(toml::Value::Table(extra)) => {
+                merge_missing(&mut self.extra, extra);
+                Ok(())
+            }
+            Some(_) => Err(Diagnostic::error(shown, "`extra` must be a table")
+                .hint("write the theme's defaults under [extra]")
+                .into()),
+        }
     }
 
     pub fn parse(root: &Path, source: &str, base_url: Option<&str>) -> Result<Config> {
@@ -786,6 +811,19 @@ fn base_path(base_url: &str) -> String {
 }
 
 /// Turns a TOML error into a located diagnostic; `first_line` is where `source` starts in the file.
+/// Puts into `into` every key of `from` it lacks, merging tables that both have.
+fn merge_missing(into: &mut toml::Table, from: toml::Table) {
+    for (key, value) in from {
+        match (into.get_mut(&key), value) {
+            (None, value) => {
+                into.insert(key, value);
+            }
+            (Some(toml::Value::Table(mine)), toml::Value::Table(theirs)) => merge_missing(mine, theirs),
+            (Some(_), _) => {}
+        }
+    }
+}
+
 pub(crate) fn toml_diagnostic(
     file: &str,
     source: &str,

@@ -23,11 +23,13 @@ fn with_shortcodes(fixture: &str) -> Site {
         "templates/shortcodes/link.html",
         "<a class=\"link\" href=\"{{ get_url(path=path, lang=lang) | safe }}\">{{ path | safe }}</a>",
     );
+    site.write("templates/shortcodes/saying.md", "> *{{ text }}* — {{ who }}\n");
     site.write(
         "content/blog/mangroves.md",
         "+++\ntitle = \"Mangroves of Cà Mau\"\ndate = 2024-01-15\n[taxonomies]\ntags = [\"Travel\", \"Nature\"]\n+++\n\
          At the tip.\n\n{{ where(kind=\"first\") }}\n\nThen {{ where(kind=\"second\") }} again.\n\n\
-         See {{ link(path=\"@/blog/floating-market.md#sang-som\") }}.\n",
+         See {{ link(path=\"@/blog/floating-market.md#sang-som\") }}.\n\n\
+         {{ saying(text=\"Nước chảy đá mòn\", who=\"tục ngữ\") }}\n",
     );
     site.write(
         "content/blog/floating-market.vi.md",
@@ -66,6 +68,11 @@ fn shortcodes_see_the_page_config_lang_and_nth(fixture: &str) {
              (blog/floating-market.vi.md, 2 tags) on Ghi chép miền Tây []</span>"
         ),
         "{vi}"
+    );
+    // A Markdown shortcode (`.md`): its output is rendered with the page's Markdown.
+    assert!(
+        page.contains("<blockquote>\n<p><em>Nước chảy đá mòn</em> — tục ngữ</p>\n</blockquote>"),
+        "{page}"
     );
     // `get_url("@/…")` in a shortcode: the page's URL in the shortcode's language.
     assert!(

@@ -481,7 +481,13 @@ fn expand_shortcodes(markdown: &str, cx: &RenderContext<'_>) -> Result<(String, 
         } else {
             (cx.shortcodes.render_shortcode(&invocation), "shortcode")
         };
+        let markdown_output = !call.component && cx.shortcodes.is_markdown_shortcode(&call.name);
         match rendered {
+            Ok(rendered) if markdown_output => {
+                out.push_str(&rendered);
+                copied = call.range.end;
+                continue;
+            }
             Ok(rendered) => html.push(rendered),
             Err(message) => {
                 diagnostics.push(

@@ -14,6 +14,12 @@ pub trait ShortcodeRenderer: Sync {
     /// Renders one call of a shortcode template.
     fn render_shortcode(&self, call: &Invocation<'_>) -> Result<String, String>;
 
+    /// Whether shortcode `name` writes Markdown (Zola's `shortcodes/<name>.md`), which goes
+    /// into the page's text before it is rendered, rather than HTML.
+    fn is_markdown_shortcode(&self, _name: &str) -> bool {
+        false
+    }
+
     /// Whether the site's templates define component `name` (Zola 0.23, Tera 2).
     fn is_component(&self, _name: &str) -> bool {
         false

@@ -62,6 +62,8 @@ pub struct Renderer {
     /// Registered template name → the file as users know it.
     shown_names: HashMap<String, String>,
     shortcode_names: Vec<String>,
+    /// Zola's Markdown shortcodes (`shortcodes/<name>.md` without an HTML one), sorted.
+    markdown_shortcodes: Vec<String>,
     language_codes: Arc<Vec<String>>,
     /// Problems met while finding the templates (links not followed).
     pub warnings: Vec<Diagnostic>,
@@ -120,17 +122,32 @@ impl Renderer {
             .iter()
             .map(|s| (s.name.clone(), s.shown_as.clone()))
             .collect();
-        let mut shortcode_names: Vec<String> = sources
-            .iter()
-            .filter_map(|s| {
-                let name = s.name.strip_prefix(THEME_PREFIX).unwrap_or(&s.name);
-                name.strip_prefix("shortcodes/")?
-                    .strip_suffix(".html")
-                    .map(str::to_owned)
-            })
+        // Shortcodes by name: `shortcodes/<name>.html`, or Zola's `shortcodes/<name>.md`, whose
+        // output is Markdown (the HTML one wins when there are both).
+        let shortcode_file = |extension: &str| -> Vec<String> {
+            let mut names: Vec<String> = sources
+                .iter()
+                .filter_map(|s| {
+                    let name = s.name.strip_prefix(THEME_PREFIX).unwrap_or(&s.name);
+                    name.strip_prefix("shortcodes/")?
+                        .strip_suffix(extension)
+                        .map(str::to_owned)
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        };
+        let html_shortcodes = shortcode_file(".html");
+        let markdown_shortcodes: Vec<String> = shortcode_file(".md")
+            .into_iter()
+            .filter(|name| html_shortcodes.binary_search(name).is_err())
+            .collect();
+        let mut shortcode_names: Vec<String> = html_shortcodes
+            .into_iter()
+            .chain(markdown_shortcodes.iter().cloned())
             .collect();
         shortcode_names.sort();
-        shortcode_names.dedup();
         let loaded = tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
         let (dialect, tera1) = match dialect {
             Dialect::Mekong => {
@@ -144,6 +161,7 @@ impl Renderer {
             tera,
             shown_names,
             shortcode_names,
+            markdown_shortcodes,
             language_codes,
             warnings,
             template_versions,
@@ -273,8 +291,18 @@ impl ShortcodeRenderer for Renderer {
         self.shortcode_names.iter().any(|n| n == name)
     }
 
+    fn is_markdown_shortcode(&self, name: &str) -> bool {
+        self.markdown_shortcodes
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .is_ok()
+    }
+
     fn render_shortcode(&self, call: &Invocation<'_>) -> std::result::Result<String, String> {
-        let template = format!("shortcodes/{}.html", call.name);
+        let extension = match self.is_markdown_shortcode(call.name) {
+            true => "md",
+            false => "html",
+        };
+        let template = format!("shortcodes/{}.{extension}", call.name);
         let mut values: Vec<(&str, Value)> = call
             .args
             .iter()

@@ -502,3 +502,30 @@ fn render_emoji_turns_github_names_into_emoji_outside_code() {
     );
     assert!(html.contains("<code>:smile:</code> stays."), "{html}");
 }
+
+#[test]
+fn a_site_s_own_anchor_link_template_replaces_the_default_link() {
+    let site = Site::fixture("zola-markdown");
+    site.write(
+        "templates/anchor-link.html",
+        "<a class=\"own-anchor\" href=\"#{{ id }}\" data-level=\"{{ level }}\" data-lang=\"{{ lang }}\">#</a>",
+    );
+    site.build(&[]);
+    let html = prose(&site, "docs/headings");
+    assert!(
+        html.contains(
+            "<h2 id=\"install\" class=\"wide first\">Installing<a class=\"own-anchor\" href=\"#install\" data-level=\"2\" data-lang=\"en\">#</a></h2>"
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("zola-anchor"), "{html}");
+
+    // A failing template is an error naming the page.
+    site.write("templates/anchor-link.html", "{{ missing.field }}");
+    let err = site.build_fails();
+    assert!(err.contains("content/docs/headings.md"), "{err}");
+    assert!(
+        err.contains("the anchor link of heading `install` failed"),
+        "{err}"
+    );
+}

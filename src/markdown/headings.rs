@@ -86,13 +86,15 @@ pub(crate) struct HeadingTags {
 }
 
 /// The tags of a heading of `level` with `id` and `classes`, an anchor link placed as `links`
-/// says, labelled `label`. The link is Zola's default `anchor-link.html`.
+/// says, labelled `label`. The link is Zola's default `anchor-link.html`, or `own_link` (the
+/// site's own `anchor-link.html`, rendered) when there is one.
 pub(crate) fn heading_tags(
     level: u8,
     id: &str,
     classes: &[String],
     links: AnchorLinks,
     label: &str,
+    own_link: Option<&str>,
 ) -> HeadingTags {
     let id = escape_attribute(id);
     let mut open = format!("<h{level} id=\"{id}\"");
@@ -109,14 +111,20 @@ pub(crate) fn heading_tags(
     let mut close = String::new();
     match links {
         AnchorLinks::None => {}
-        AnchorLinks::Left => {
-            open.push_str(&link_open);
-            open.push_str("🔗</a>");
-        }
-        AnchorLinks::Right => {
-            close.push_str(&link_open);
-            close.push_str("🔗</a>");
-        }
+        AnchorLinks::Left => match own_link {
+            Some(link) => open.push_str(link),
+            None => {
+                open.push_str(&link_open);
+                open.push_str("🔗</a>");
+            }
+        },
+        AnchorLinks::Right => match own_link {
+            Some(link) => close.push_str(link),
+            None => {
+                close.push_str(&link_open);
+                close.push_str("🔗</a>");
+            }
+        },
         AnchorLinks::Heading => {
             open.push_str(&link_open);
             close.push_str("</a>");
@@ -233,13 +241,13 @@ mod tests {
 
     #[test]
     fn anchor_links_go_where_they_are_asked() {
-        let right = heading_tags(2, "a", &[], AnchorLinks::Right, "Anchor link for: a");
+        let right = heading_tags(2, "a", &[], AnchorLinks::Right, "Anchor link for: a", None);
         assert_eq!(right.open, "<h2 id=\"a\">");
         assert_eq!(
             right.close,
             "<a class=\"zola-anchor\" href=\"#a\" aria-label=\"Anchor link for: a\">🔗</a></h2>\n"
         );
-        let heading = heading_tags(3, "b", &["x".into()], AnchorLinks::Heading, "L");
+        let heading = heading_tags(3, "b", &["x".into()], AnchorLinks::Heading, "L", None);
         assert_eq!(
             heading.open,
             "<h3 id=\"b\" class=\"x\"><a class=\"zola-anchor\" href=\"#b\" aria-label=\"L\">"

@@ -326,12 +326,30 @@ impl Markdown {
                     .ui_string(headings::ANCHOR_LABEL_KEY, cx.lang, &[("id", &id)])
                     .unwrap_or_else(|| format!("Anchor link for: {id}"))
             };
+            let own_link = match cx.anchor_links {
+                AnchorLinks::Left | AnchorLinks::Right => {
+                    cx.shortcodes.anchor_link(&id, heading.level, cx.lang)
+                }
+                AnchorLinks::None | AnchorLinks::Heading => None,
+            };
+            let own_link = match own_link {
+                Some(Ok(html)) => Some(html),
+                Some(Err(message)) => {
+                    diagnostics.push(Diagnostic::error(
+                        cx.file,
+                        format!("the anchor link of heading `{id}` failed: {message}"),
+                    ));
+                    None
+                }
+                None => None,
+            };
             tags.push_back(heading_tags(
                 heading.level,
                 &id,
                 &attributes.classes,
                 cx.anchor_links,
                 &label,
+                own_link.as_deref(),
             ));
             headings.push((heading.level, id, title));
         }

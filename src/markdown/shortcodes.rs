@@ -14,6 +14,12 @@ pub trait ShortcodeRenderer: Sync {
     /// Renders one call of a shortcode template.
     fn render_shortcode(&self, call: &Invocation<'_>) -> Result<String, String>;
 
+    /// The site's own anchor link (Zola's `anchor-link.html`) for the heading `id` of `level`,
+    /// rendered; `None` when the site has none and the default link is written.
+    fn anchor_link(&self, _id: &str, _level: u8, _lang: LangId) -> Option<Result<String, String>> {
+        None
+    }
+
     /// Whether shortcode `name` writes Markdown (Zola's `shortcodes/<name>.md`), which goes
     /// into the page's text before it is rendered, rather than HTML.
     fn is_markdown_shortcode(&self, _name: &str) -> bool {

@@ -57,6 +57,9 @@ pub struct TaxonomyValues {
     pub terms: Vec<Value>,
 }
 
+/// Zola's template for the link a heading gets with `insert_anchor_links`.
+const ANCHOR_LINK: &str = "anchor-link.html";
+
 pub struct Renderer {
     tera: Tera,
     /// Registered template name → the file as users know it.
@@ -64,6 +67,8 @@ pub struct Renderer {
     shortcode_names: Vec<String>,
     /// Zola's Markdown shortcodes (`shortcodes/<name>.md` without an HTML one), sorted.
     markdown_shortcodes: Vec<String>,
+    /// The template of a Zola site's own anchor links, when it has one.
+    anchor_link_template: Option<String>,
     language_codes: Arc<Vec<String>>,
     /// Problems met while finding the templates (links not followed).
     pub warnings: Vec<Diagnostic>,
@@ -148,6 +153,11 @@ impl Renderer {
             .chain(markdown_shortcodes.iter().cloned())
             .collect();
         shortcode_names.sort();
+        // A Zola site's own `anchor-link.html` (or its theme's) replaces the default anchor link.
+        let anchor_link_template = [ANCHOR_LINK, &format!("{THEME_PREFIX}{ANCHOR_LINK}")]
+            .into_iter()
+            .find(|name| config.migration.from_zola && sources.iter().any(|s| s.name == *name))
+            .map(str::to_owned);
         let loaded = tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
         let (dialect, tera1) = match dialect {
             Dialect::Mekong => {
@@ -162,6 +172,7 @@ impl Renderer {
             shown_names,
             shortcode_names,
             markdown_shortcodes,
+            anchor_link_template,
             language_codes,
             warnings,
             template_versions,
@@ -276,6 +287,28 @@ impl Renderer {
         values
     }
 
+    /// Renders `template` with nothing but `values`, with the engine the site's templates use.
+    fn render_with(
+        &self,
+        template: &str,
+        values: Vec<(&str, Value)>,
+        what: &str,
+    ) -> std::result::Result<String, String> {
+        if let Some(tera1) = &self.tera1 {
+            let values: Vec<(&str, &Value)> = values.iter().map(|(k, v)| (*k, v)).collect();
+            return tera1
+                .render(template, &values)
+                .map_err(|err| tera1.error(|name| self.shown_tera1(name), &err, what).to_string());
+        }
+        let mut context = Context::new();
+        for (key, value) in values {
+            context.insert_value(key.to_owned(), value);
+        }
+        self.tera
+            .render(template, &context)
+            .map_err(|err| template_error(&self.shown_names, &err, what).to_string())
+    }
+
     /// How users know Tera 1 template `name`: the site's file, else its theme's.
     fn shown_tera1(&self, name: &str) -> String {
         self.shown_names
@@ -312,21 +345,17 @@ impl ShortcodeRenderer for Renderer {
             values.push(("body", Value::from(body)));
         }
         values.extend(self.call_context(call));
-        if let Some(tera1) = &self.tera1 {
-            let values: Vec<(&str, &Value)> = values.iter().map(|(k, v)| (*k, v)).collect();
-            return tera1.render(&template, &values).map_err(|err| {
-                tera1
-                    .error(|name| self.shown_tera1(name), &err, "a shortcode")
-                    .to_string()
-            });
-        }
-        let mut context = Context::new();
-        for (key, value) in values {
-            context.insert_value(key.to_owned(), value);
-        }
-        self.tera
-            .render(&template, &context)
-            .map_err(|err| template_error(&self.shown_names, &err, "a shortcode").to_string())
+        self.render_with(&template, values, "a shortcode")
+    }
+
+    fn anchor_link(&self, id: &str, level: u8, lang: LangId) -> Option<std::result::Result<String, String>> {
+        let template = self.anchor_link_template.as_deref()?;
+        let values = vec![
+            ("id", Value::from(id)),
+            ("level", Value::from(level)),
+            ("lang", Value::from(self.language_codes[lang].as_str())),
+        ];
+        Some(self.render_with(template, values, "anchor-link.html"))
     }
 
     fn is_component(&self, name: &str) -> bool {

@@ -123,7 +123,7 @@ fn parse_attributes<'a>(text: &'a str, close: &str) -> Result<(Map<String, Value
 }
 
 fn attribute_value(text: &str) -> Result<(Value, &str), String> {
-    if text.starts_with(['"', '\'', '[']) {
+    if text.starts_with(['"', '\'', '`', '[']) {
         return parse_value(text, 0);
     }
     if text.starts_with('{') {

@@ -301,7 +301,7 @@ fn matching_paren(text: &str) -> Option<usize> {
             continue;
         }
         match c {
-            '"' | '\'' => quote = Some(c),
+            '"' | '\'' | '`' => quote = Some(c),
             '(' => depth += 1,
             ')' => {
                 depth -= 1;
@@ -360,7 +360,8 @@ fn parse_args(text: &str) -> Result<Map<String, Value>, String> {
 const MAX_LIST_DEPTH: usize = 32;
 
 pub(super) fn parse_value(text: &str, depth: usize) -> Result<(Value, &str), String> {
-    if let Some(quote) = text.chars().next().filter(|c| *c == '"' || *c == '\'') {
+    // Strings in double quotes, single quotes or backticks, as Tera writes them.
+    if let Some(quote) = text.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) {
         let mut value = String::new();
         let mut escaped = false;
         for (i, c) in text.char_indices().skip(1) {
@@ -575,6 +576,14 @@ mod tests {
     fn calls_in_code_are_left_alone() {
         let text = "`{{ youtube(id=\"x\") }}`\n```\n{{ youtube(id=\"y\") }}\n```\n";
         assert!(calls(text).is_empty());
+    }
+
+    #[test]
+    fn backtick_strings_are_arguments_too() {
+        let found = calls("See {{ youtube(id=`a \"quoted\" (id)`, n=2) }} here, and `code`.");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].args["id"], "a \"quoted\" (id)");
+        assert_eq!(found[0].args["n"], 2);
     }
 
     #[test]

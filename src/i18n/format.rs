@@ -20,6 +20,14 @@ pub fn icu_locale(locale: &str, numerals: Option<&str>) -> Result<Locale, String
         .map_err(|_| format!("`{tag}` is not a valid locale; use a BCP 47 tag such as vi-VN, en-US or km-KH"))
 }
 
+/// A locale as Zola's filters take it: a BCP 47 tag, `_` allowed as in `vi_VN`.
+pub fn zola_locale(locale: &str) -> Result<Locale, String> {
+    locale
+        .replace('_', "-")
+        .parse()
+        .map_err(|_| format!("`{locale}` is not a locale; write it as vi_VN, en_US or km_KH"))
+}
+
 /// The names of `date`'s month and weekday in `locale` (a BCP 47 tag, `_` allowed as in
 /// `vi_VN`), from CLDR: `tháng 12`, `thg 12`, `Thứ Hai`, `Th 2` in Vietnamese. The formatters
 /// of each locale are made once.
@@ -38,10 +46,7 @@ pub fn date_names(locale: &str, date: &Date) -> Result<crate::date::DateNames, S
     let formats = match known {
         Some(formats) => formats,
         None => {
-            let tag = locale.replace('_', "-");
-            let parsed: Locale = tag
-                .parse()
-                .map_err(|_| format!("`{locale}` is not a locale; write it as vi_VN, en_US or km_KH"))?;
+            let parsed = zola_locale(locale)?;
             let prefs = || parsed.clone().into();
             let err = |e: icu_datetime::DateTimeFormatterLoadError| {
                 format!("no month and day names for `{locale}`: {e:?}")

@@ -160,10 +160,7 @@ fn num_format(input: &Json, locale: &str) -> Result<Json, String> {
     let number = input
         .as_i64()
         .ok_or_else(|| format!("num_format takes a whole number, not {input}"))?;
-    let tag = locale.replace('_', "-");
-    let parsed: icu_locale_core::Locale = tag
-        .parse()
-        .map_err(|_| format!("`{locale}` is not a locale; write it as en, de or vi-VN"))?;
+    let parsed = crate::i18n::format::zola_locale(locale)?;
     let formatter = icu_decimal::DecimalFormatter::try_new(parsed.into(), Default::default())
         .map_err(|err| format!("no number format for `{locale}`: {err:?}"))?;
     Ok(Json::String(
